@@ -1,0 +1,65 @@
+"""The issuer adapter SDK: everything an adapter package imports.
+
+    from adapters.sdk import IssuerAdapter, DocTypeSpec, LookupField, ...
+"""
+
+from adapters.sdk.base import IssuerAdapter
+from adapters.sdk.document import (
+    Address,
+    DataNode,
+    DisplaySection,
+    DocumentStatus,
+    DocumentUri,
+    Organization,
+    OrganizationType,
+    Person,
+    Photo,
+    StandardDocument,
+    make_uri,
+    node,
+)
+from adapters.sdk.errors import (
+    AdapterError,
+    HolderMismatch,
+    InvalidLookup,
+    IssuerUnavailable,
+    RecordNotFound,
+)
+from adapters.sdk.identity import (
+    FindResult,
+    Gender,
+    Holder,
+    Identity,
+    IdentityVerdict,
+    names_match,
+)
+from adapters.sdk.lookup import DocTypeSpec, LookupField
+
+__all__ = [
+    "AdapterError",
+    "Address",
+    "DataNode",
+    "DisplaySection",
+    "DocTypeSpec",
+    "DocumentStatus",
+    "DocumentUri",
+    "FindResult",
+    "Gender",
+    "Holder",
+    "HolderMismatch",
+    "Identity",
+    "IdentityVerdict",
+    "InvalidLookup",
+    "IssuerAdapter",
+    "IssuerUnavailable",
+    "LookupField",
+    "Organization",
+    "OrganizationType",
+    "Person",
+    "Photo",
+    "RecordNotFound",
+    "StandardDocument",
+    "make_uri",
+    "names_match",
+    "node",
+]

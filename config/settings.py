@@ -1,0 +1,163 @@
+"""Every setting of the locker, read from the environment.
+
+Each field's description is the operator's documentation; the README's table of
+settings is generated from it (``python -m cli settings-table``). Defaults are the
+embedded development set-up: one data directory holding a SQLite file, a local
+object folder and the issuers' generated signing keys.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Development secrets: known to everyone who reads this file, so production refuses
+# them (see ``Settings.production_problems``).
+DEV_SECRET_KEY = "dev-only-secret-key-change-me-0123456789abcdef"
+DEV_AADHAAR_KEY = "ZGV2LW9ubHktYWFkaGFhci1rZXktY2hhbmdlLW1lIQ=="  # 32 bytes, base64
+
+
+class Settings(BaseSettings):
+    """The locker's configuration; every field can be set as ``LOCKER_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="LOCKER_", extra="ignore")
+
+    environment: Literal["development", "production"] = Field(
+        "development",
+        description="`production` refuses development keys and turns off GraphiQL.",
+    )
+    data_dir: Path = Field(
+        Path(".data"),
+        description="Folder for the SQLite file, local objects and issuer keys.",
+    )
+    database_url: str | None = Field(
+        None,
+        validation_alias="DATABASE_URL",
+        description="Database URL (`postgres://user@host:5432/db`); "
+        "default: SQLite file `locker.sqlite3` in the data directory.",
+    )
+    host: str = Field("127.0.0.1", description="Address the server listens on.")
+    port: int = Field(8000, description="Port the server listens on.")
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="The URL residents and requesters reach the server at; "
+        "used in document links.",
+    )
+    secret_key: SecretStr = Field(
+        SecretStr(DEV_SECRET_KEY),
+        description="Key for OTP and token hashes and signed download links "
+        "(at least 32 characters).",
+    )
+    aadhaar_key: SecretStr = Field(
+        SecretStr(DEV_AADHAAR_KEY),
+        description="Base64 of the 32-byte AES-256-GCM key that encrypts Aadhaar "
+        "numbers at rest.",
+    )
+    sms_sender: Literal["log", "memory", "http"] = Field(
+        "log",
+        description="`log` writes OTP messages to the server log (development "
+        "only); `memory` keeps them for tests; `http` posts them to "
+        "`sms_gateway_url`.",
+    )
+    sms_gateway_url: str | None = Field(
+        None, description="SMS gateway endpoint for the `http` sender."
+    )
+    sms_gateway_token: SecretStr | None = Field(
+        None, description="Bearer token for the SMS gateway."
+    )
+    ekyc_provider: Literal["sandbox"] = Field(
+        "sandbox",
+        description="Aadhaar eKYC provider; `sandbox` reads invented residents "
+        "from `ekyc_fixture`.",
+    )
+    ekyc_fixture: Path | None = Field(
+        None,
+        description="JSON file of sandbox eKYC residents; default: the bundled "
+        "fixture.",
+    )
+    issuer_keys_dir: Path | None = Field(
+        None,
+        description="Folder of issuer signing keys, `<issuer id>.key.pem` and "
+        "`<issuer id>.cert.pem`; default: `keys/` in the data directory.",
+    )
+    generate_issuer_keys: bool = Field(
+        True,
+        description="Generate a key and self-signed certificate for an issuer "
+        "that has none (development only).",
+    )
+    otp_ttl_seconds: int = Field(600, description="How long an OTP stays valid.")
+    otp_max_attempts: int = Field(
+        5, description="Wrong tries after which an OTP is void."
+    )
+    session_idle_seconds: int = Field(
+        900, description="Inactivity after which a session ends (timed logout)."
+    )
+    session_max_seconds: int = Field(
+        43200, description="Absolute lifetime of a session."
+    )
+    document_cache_seconds: int = Field(
+        3600,
+        description="How long a rendered, signed document is served from cache "
+        "before the issuer is asked again.",
+    )
+    download_link_seconds: int = Field(
+        300, description="Lifetime of a signed link to a document's PDF."
+    )
+    graphql_max_depth: int = Field(10, description="Deepest GraphQL query accepted.")
+    graphql_max_aliases: int = Field(
+        15, description="Most aliases accepted in one GraphQL query."
+    )
+    graphql_max_tokens: int = Field(
+        2000, description="Most tokens accepted in one GraphQL query."
+    )
+    log_level: str = Field("INFO", description="Root log level.")
+
+    @property
+    def db_url(self) -> str:
+        """The Tortoise connection URL in force."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite://{(self.data_dir / 'locker.sqlite3').resolve()}"
+
+    @property
+    def objects_dir(self) -> Path:
+        return self.data_dir / "objects"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.issuer_keys_dir or self.data_dir / "keys"
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    def production_problems(self) -> list[str]:
+        """Say what keeps these settings from being safe for production."""
+        problems: list[str] = []
+        if self.secret_key.get_secret_value() == DEV_SECRET_KEY:
+            problems.append("LOCKER_SECRET_KEY is the development key")
+        elif len(self.secret_key.get_secret_value()) < 32:
+            problems.append("LOCKER_SECRET_KEY is shorter than 32 characters")
+        if self.aadhaar_key.get_secret_value() == DEV_AADHAAR_KEY:
+            problems.append("LOCKER_AADHAAR_KEY is the development key")
+        if self.generate_issuer_keys:
+            problems.append(
+                "LOCKER_GENERATE_ISSUER_KEYS is on: issuers would sign with "
+                "generated development keys"
+            )
+        if self.sms_sender != "http":
+            problems.append(
+                f"LOCKER_SMS_SENDER={self.sms_sender} does not deliver OTPs to "
+                "residents (set it to `http` with LOCKER_SMS_GATEWAY_URL)"
+            )
+        return problems
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once."""
+    return Settings()
