@@ -17,6 +17,7 @@ from adapters.sdk.document import (
     StandardDocument,
     make_uri,
     node,
+    xml_date,
 )
 from adapters.sdk.errors import (
     AdapterError,
@@ -62,4 +63,5 @@ __all__ = [
     "make_uri",
     "names_match",
     "node",
+    "xml_date",
 ]

@@ -195,3 +195,8 @@ class StandardDocument:
     prev_number: str = ""
     display: tuple[DisplaySection, ...] = ()
     fetched_at: datetime | None = None
+
+
+def xml_date(value: date) -> str:
+    """A date as the certificate XML writes it: ``DD-MM-YYYY``."""
+    return value.strftime("%d-%m-%Y")

@@ -1,0 +1,115 @@
+"""Errors the locker's services raise for a client to act on.
+
+Every error a client can see derives from ``LockerError`` and carries a stable
+machine ``code`` and a sentence that says what to do next. The GraphQL layer turns
+them into typed error results; anything else is a crash, logged and masked.
+Adapter errors (``adapters.sdk.errors``) keep their own codes and are mapped the
+same way.
+"""
+
+from __future__ import annotations
+
+
+class LockerError(Exception):
+    """Base of every error a client may see."""
+
+    code = "LOCKER_ERROR"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidMobile(LockerError):
+    code = "INVALID_MOBILE"
+
+
+class OtpChallengeNotFound(LockerError):
+    code = "OTP_CHALLENGE_NOT_FOUND"
+
+
+class OtpInvalid(LockerError):
+    code = "OTP_INVALID"
+
+
+class OtpExpired(LockerError):
+    code = "OTP_EXPIRED"
+
+
+class OtpAttemptsExceeded(LockerError):
+    code = "OTP_ATTEMPTS_EXCEEDED"
+
+
+class OtpAlreadyUsed(LockerError):
+    code = "OTP_ALREADY_USED"
+
+
+class OtpNotVerified(LockerError):
+    code = "OTP_NOT_VERIFIED"
+
+
+class InvalidUsername(LockerError):
+    code = "INVALID_USERNAME"
+
+
+class UsernameTaken(LockerError):
+    code = "USERNAME_TAKEN"
+
+
+class WeakPassword(LockerError):
+    code = "WEAK_PASSWORD"
+
+
+class InvalidCredentials(LockerError):
+    code = "INVALID_CREDENTIALS"
+
+
+class NotAuthenticated(LockerError):
+    code = "NOT_AUTHENTICATED"
+
+
+class SessionExpired(LockerError):
+    code = "SESSION_EXPIRED"
+
+
+class InvalidAadhaar(LockerError):
+    code = "INVALID_AADHAAR"
+
+
+class AadhaarAlreadyLinked(LockerError):
+    code = "AADHAAR_ALREADY_LINKED"
+
+
+class AadhaarNotLinked(LockerError):
+    code = "AADHAAR_NOT_LINKED"
+
+
+class EkycFailed(LockerError):
+    code = "EKYC_FAILED"
+
+
+class UnknownIssuer(LockerError):
+    code = "UNKNOWN_ISSUER"
+
+
+class DocumentNotFound(LockerError):
+    code = "DOCUMENT_NOT_FOUND"
+
+
+class DocumentAlreadyInLocker(LockerError):
+    code = "URI_EXISTS"
+
+
+class HolderDoesNotMatch(LockerError):
+    code = "HOLDER_MISMATCH"
+
+
+class InvalidDocument(LockerError):
+    """The issuer's document failed validation against the certificate XSD."""
+
+    code = "ISSUER_DOCUMENT_INVALID"
+
+
+class LinkExpired(LockerError):
+    code = "LINK_EXPIRED"
