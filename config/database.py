@@ -24,5 +24,5 @@ def tortoise_config(settings: Settings | None = None) -> dict[str, Any]:
     }
 
 
-# The ``tortoise`` command line reads this (``tortoise -c config.database.TORTOISE_ORM``).
+# For the ``tortoise`` command: ``tortoise -c config.database.TORTOISE_ORM``.
 TORTOISE_ORM = tortoise_config()

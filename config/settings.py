@@ -17,14 +17,16 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Development secrets: known to everyone who reads this file, so production refuses
 # them (see ``Settings.production_problems``).
-DEV_SECRET_KEY = "dev-only-secret-key-change-me-0123456789abcdef"
-DEV_AADHAAR_KEY = "ZGV2LW9ubHktYWFkaGFhci1rZXktY2hhbmdlLW1lIQ=="  # 32 bytes, base64
+DEV_SECRET_KEY = "dev-only-secret-key-change-me-0123456789abcdef"  # noqa: S105
+DEV_AADHAAR_KEY = "ZGV2LW9ubHktYWFkaGFhci1rZXktY2hhbmdlLW1lISE="  # 32 bytes, base64
 
 
 class Settings(BaseSettings):
     """The locker's configuration; every field can be set as ``LOCKER_<NAME>``."""
 
-    model_config = SettingsConfigDict(env_prefix="LOCKER_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="LOCKER_", extra="ignore", populate_by_name=True
+    )
 
     environment: Literal["development", "production"] = Field(
         "development",
@@ -113,6 +115,11 @@ class Settings(BaseSettings):
     )
     graphql_max_tokens: int = Field(
         2000, description="Most tokens accepted in one GraphQL query."
+    )
+    migrate_on_start: bool = Field(
+        True,
+        description="Apply pending database migrations when the server starts; "
+        "with many processes, turn off and run `python -m cli migrate` once.",
     )
     log_level: str = Field("INFO", description="Root log level.")
 

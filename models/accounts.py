@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -48,10 +50,12 @@ class OtpChallenge(Model):
     verified_at = fields.DatetimeField(null=True)
     consumed_at = fields.DatetimeField(null=True)
     account: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
-        "models.Account", related_name="otp_challenges", null=True,
+        "models.Account",
+        related_name="otp_challenges",
+        null=True,
         on_delete=fields.CASCADE,
     )
-    payload = fields.JSONField(default=dict)
+    payload: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)
 
     class Meta:
         table = "otp_challenge"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -15,11 +17,12 @@ class IssuedDocument(Model):
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
         "models.Account", related_name="issued_documents", on_delete=fields.CASCADE
     )
+    account_id: uuid.UUID  # the foreign key's column, set by Tortoise
     uri = fields.CharField(max_length=200)
     issuer_id = fields.CharField(max_length=100)
     doc_type = fields.CharField(max_length=5)
     name = fields.CharField(max_length=200)
-    pulled_at = fields.DatetimeField(auto_now_add=True)
+    pulled_at = fields.DatetimeField()
 
     class Meta:
         table = "issued_document"

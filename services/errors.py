@@ -97,19 +97,25 @@ class DocumentNotFound(LockerError):
     code = "DOCUMENT_NOT_FOUND"
 
 
-class DocumentAlreadyInLocker(LockerError):
-    code = "URI_EXISTS"
-
-
 class HolderDoesNotMatch(LockerError):
     code = "HOLDER_MISMATCH"
 
 
-class InvalidDocument(LockerError):
-    """The issuer's document failed validation against the certificate XSD."""
-
-    code = "ISSUER_DOCUMENT_INVALID"
-
-
 class LinkExpired(LockerError):
     code = "LINK_EXPIRED"
+
+
+class InvalidUri(LockerError):
+    code = "INVALID_URI"
+
+
+class MobileAlreadyRegistered(LockerError):
+    """Another account took this mobile number while sign-up was under way."""
+
+    code = "MOBILE_ALREADY_REGISTERED"
+
+
+class SmsDeliveryFailed(LockerError):
+    """The SMS gateway could not be reached or refused the message."""
+
+    code = "SMS_DELIVERY_FAILED"

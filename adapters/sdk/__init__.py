@@ -1,6 +1,6 @@
 """The issuer adapter SDK: everything an adapter package imports.
 
-    from adapters.sdk import IssuerAdapter, DocTypeSpec, LookupField, ...
+from adapters.sdk import IssuerAdapter, DocTypeSpec, LookupField, ...
 """
 
 from adapters.sdk.base import IssuerAdapter
@@ -35,10 +35,13 @@ from adapters.sdk.identity import (
     names_match,
 )
 from adapters.sdk.lookup import DocTypeSpec, LookupField
+from adapters.sdk.schema import CertificateInvalid, safe_parse, validate_certificate
+from adapters.sdk.xml import build_certificate, certificate_bytes
 
 __all__ = [
     "AdapterError",
     "Address",
+    "CertificateInvalid",
     "DataNode",
     "DisplaySection",
     "DocTypeSpec",
@@ -60,8 +63,12 @@ __all__ = [
     "Photo",
     "RecordNotFound",
     "StandardDocument",
+    "build_certificate",
+    "certificate_bytes",
     "make_uri",
     "names_match",
     "node",
+    "safe_parse",
+    "validate_certificate",
     "xml_date",
 ]

@@ -1,0 +1,90 @@
+"""The operator's commands: ``python -m cli <command>``.
+
+- ``serve``: run the server on the settings in force (migrations applied first).
+- ``migrate``: apply pending database migrations, then exit.
+- ``export-schema``: write the GraphQL SDL to ``schema/schema.graphql``.
+- ``settings-table``: print the settings as the README's Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from pydantic import SecretStr
+
+from config.database import tortoise_config
+from config.logging import configure_logging
+from config.settings import Settings, get_settings
+
+
+def serve(settings: Settings) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        proxy_headers=False,
+    )
+    return 0
+
+
+def migrate(settings: Settings) -> int:
+    from tortoise import Tortoise
+    from tortoise.migrations.api import migrate as apply_migrations
+
+    async def run() -> None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            await apply_migrations(config=tortoise_config(settings))
+        finally:
+            await Tortoise.close_connections()
+
+    asyncio.run(run())
+    return 0
+
+
+def export_schema(settings: Settings) -> int:
+    from schema import SDL_PATH, build_schema
+
+    SDL_PATH.write_text(build_schema(settings).as_str() + "\n", encoding="utf-8")
+    print(f"wrote {SDL_PATH}")
+    return 0
+
+
+def settings_table(settings: Settings) -> int:
+    print("| variable | default | meaning |")
+    print("|---|---|---|")
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        variable = alias if isinstance(alias, str) else f"LOCKER_{name.upper()}"
+        default = field.default
+        shown = "(development key)" if isinstance(default, SecretStr) else default
+        print(f"| `{variable}` | `{shown}` | {field.description} |")
+    return 0
+
+
+COMMANDS = {
+    "serve": serve,
+    "migrate": migrate,
+    "export-schema": export_schema,
+    "settings-table": settings_table,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cli", description=__doc__)
+    parser.add_argument("command", choices=sorted(COMMANDS))
+    arguments = parser.parse_args(argv)
+    settings = get_settings()
+    configure_logging(settings.log_level)
+
+    return COMMANDS[arguments.command](settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

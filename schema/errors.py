@@ -1,0 +1,146 @@
+"""Errors a client can act on, as GraphQL data: ``Problem`` with a stable code."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import strawberry
+
+from adapters.sdk import AdapterError
+from services.errors import LockerError
+
+logger = logging.getLogger(__name__)
+
+
+@strawberry.enum(description="Stable machine codes of the problems the API reports.")
+class ErrorCode(enum.Enum):
+    INVALID_MOBILE = strawberry.enum_value(
+        "INVALID_MOBILE", description="Not a 10-digit Indian mobile number."
+    )
+    OTP_CHALLENGE_NOT_FOUND = strawberry.enum_value(
+        "OTP_CHALLENGE_NOT_FOUND", description="No such OTP request; start again."
+    )
+    OTP_INVALID = strawberry.enum_value(
+        "OTP_INVALID", description="Wrong OTP; the message says how many tries remain."
+    )
+    OTP_EXPIRED = strawberry.enum_value(
+        "OTP_EXPIRED", description="The OTP is too old; ask for a new one."
+    )
+    OTP_ATTEMPTS_EXCEEDED = strawberry.enum_value(
+        "OTP_ATTEMPTS_EXCEEDED",
+        description="Too many wrong tries; the OTP is void, ask for a new one.",
+    )
+    OTP_ALREADY_USED = strawberry.enum_value(
+        "OTP_ALREADY_USED", description="The OTP was already used."
+    )
+    OTP_NOT_VERIFIED = strawberry.enum_value(
+        "OTP_NOT_VERIFIED", description="Verify the OTP before this step."
+    )
+    INVALID_USERNAME = strawberry.enum_value(
+        "INVALID_USERNAME", description="The username does not follow the rules."
+    )
+    USERNAME_TAKEN = strawberry.enum_value(
+        "USERNAME_TAKEN", description="Another account has this username."
+    )
+    WEAK_PASSWORD = strawberry.enum_value(
+        "WEAK_PASSWORD", description="The password is refused; the message says why."
+    )
+    INVALID_CREDENTIALS = strawberry.enum_value(
+        "INVALID_CREDENTIALS", description="Wrong username, mobile or password."
+    )
+    NOT_AUTHENTICATED = strawberry.enum_value(
+        "NOT_AUTHENTICATED", description="Sign in and send the session token."
+    )
+    SESSION_EXPIRED = strawberry.enum_value(
+        "SESSION_EXPIRED",
+        description="The session ended after inactivity or its lifetime; sign in.",
+    )
+    INVALID_AADHAAR = strawberry.enum_value(
+        "INVALID_AADHAAR", description="Not a valid 12-digit Aadhaar number."
+    )
+    AADHAAR_ALREADY_LINKED = strawberry.enum_value(
+        "AADHAAR_ALREADY_LINKED",
+        description="This account or this Aadhaar number is already linked.",
+    )
+    AADHAAR_NOT_LINKED = strawberry.enum_value(
+        "AADHAAR_NOT_LINKED", description="Link Aadhaar before pulling documents."
+    )
+    EKYC_FAILED = strawberry.enum_value(
+        "EKYC_FAILED", description="The eKYC provider could not confirm the number."
+    )
+    UNKNOWN_ISSUER = strawberry.enum_value(
+        "UNKNOWN_ISSUER", description="No such issuer serves this locker."
+    )
+    INVALID_URI = strawberry.enum_value(
+        "INVALID_URI", description="Not a document URI (IssuerId-DocType-DocId)."
+    )
+    DOCUMENT_NOT_FOUND = strawberry.enum_value(
+        "DOCUMENT_NOT_FOUND", description="The document is not in your locker."
+    )
+    HOLDER_MISMATCH = strawberry.enum_value(
+        "HOLDER_MISMATCH",
+        description="The issuer's record is not in your verified name and birth date.",
+    )
+    INVALID_LOOKUP = strawberry.enum_value(
+        "INVALID_LOOKUP", description="A lookup value is missing or malformed."
+    )
+    RECORD_NOT_FOUND = strawberry.enum_value(
+        "RECORD_NOT_FOUND", description="The issuer has no record for these values."
+    )
+    ISSUER_UNAVAILABLE = strawberry.enum_value(
+        "ISSUER_UNAVAILABLE", description="The issuer cannot answer now; try later."
+    )
+    CERTIFICATE_INVALID = strawberry.enum_value(
+        "CERTIFICATE_INVALID",
+        description="The issuer's document failed validation against the "
+        "certificate XSD and was not served.",
+    )
+    SIGNATURE_INVALID = strawberry.enum_value(
+        "SIGNATURE_INVALID",
+        description="A signature does not verify against the issuer's certificate.",
+    )
+    MOBILE_ALREADY_REGISTERED = strawberry.enum_value(
+        "MOBILE_ALREADY_REGISTERED",
+        description="Another account took this mobile number during sign-up.",
+    )
+    SMS_DELIVERY_FAILED = strawberry.enum_value(
+        "SMS_DELIVERY_FAILED", description="The SMS could not be sent; try again."
+    )
+    LINK_EXPIRED = strawberry.enum_value(
+        "LINK_EXPIRED", description="The download link is invalid or expired."
+    )
+
+
+@strawberry.type(description="Why a request could not be done, and what to do next.")
+class Problem:
+    code: ErrorCode = strawberry.field(description="Stable machine code.")
+    message: str = strawberry.field(description="A sentence for the person.")
+    field: str | None = strawberry.field(
+        default=None, description="The argument or lookup field at fault, if any."
+    )
+
+    @classmethod
+    def of(cls, error: LockerError | AdapterError) -> Problem:
+        return cls(
+            code=ErrorCode[error.code],
+            message=error.message,
+            field=getattr(error, "field", None),
+        )
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+async def outcome(work: Awaitable[T], wrap: Callable[[T], R]) -> R | Problem:
+    """Await ``work`` and wrap its value, or turn a client error into a Problem."""
+    try:
+        value = await work
+    except (LockerError, AdapterError) as error:
+        logger.debug("Client error %s: %s", error.code, error.message)
+        return Problem.of(error)
+
+    return wrap(value)

@@ -1,0 +1,53 @@
+"""The root query."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from resolvers import accounts, documents
+from resolvers.context import LockerContext
+from schema.errors import Problem, outcome
+from schema.types.accounts import Resident
+from schema.types.documents import IssuedDocument
+from schema.types.issuers import Issuer
+from schema.types.stats import Stats
+
+MeResult = Annotated[
+    Resident | Problem,
+    strawberry.union("MeResult", description="The resident, or why not signed in."),
+]
+DocumentResult = Annotated[
+    IssuedDocument | Problem,
+    strawberry.union(
+        "DocumentResult", description="The document, or why it cannot be read."
+    ),
+]
+
+
+@strawberry.type(description="What can be read.")
+class Query:
+    @strawberry.field(
+        description="Issuers serving this locker, with the forms to find their "
+        "documents."
+    )
+    def issuers(self, info: Info[LockerContext, None]) -> list[Issuer]:
+        return [Issuer.of(adapter) for adapter in documents.issuers(info.context)]
+
+    @strawberry.field(description="The signed-in resident.")
+    async def me(self, info: Info[LockerContext, None]) -> MeResult:
+        return await outcome(accounts.me(info.context), Resident.of)
+
+    @strawberry.field(description="A document in the signed-in resident's locker.")
+    async def document(
+        self,
+        info: Info[LockerContext, None],
+        uri: Annotated[str, strawberry.argument(description="The document's URI.")],
+    ) -> DocumentResult:
+        return await outcome(documents.document(info.context, uri), IssuedDocument.of)
+
+    @strawberry.field(description="Public counts of residents, documents and more.")
+    async def stats(self, info: Info[LockerContext, None]) -> Stats:
+        return Stats.of(await documents.stats(info.context))

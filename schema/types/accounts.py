@@ -1,0 +1,158 @@
+"""Residents and the steps of signing up, in and out, and linking Aadhaar."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from adapters.sdk import Gender as SdkGender
+from models import Account, OtpChallenge
+from models import Session as SessionRow
+from resolvers import accounts as account_resolvers
+from resolvers import documents as document_resolvers
+from resolvers.context import LockerContext
+from schema.types.documents import IssuedDocumentConnection
+from services.identity.ekyc import EkycRequest
+
+Gender = strawberry.enum(
+    SdkGender, name="Gender", description="Gender as eKYC gives it."
+)
+
+
+def _masked_mobile(mobile: str) -> str:
+    return f"XXXXXX{mobile[-4:]}"
+
+
+@strawberry.type(description="An OTP is on its way to the mobile number.")
+class OtpSent:
+    challenge_id: strawberry.ID = strawberry.field(
+        description="Send back with the OTP in the next step."
+    )
+    sent_to: str = strawberry.field(description="The mobile number, masked.")
+    expires_at: datetime = strawberry.field(description="When the OTP stops working.")
+
+    @classmethod
+    def of(cls, challenge: OtpChallenge) -> OtpSent:
+        return cls(
+            challenge_id=strawberry.ID(str(challenge.id)),
+            sent_to=_masked_mobile(challenge.mobile),
+            expires_at=challenge.expires_at,
+        )
+
+
+@strawberry.type(description="The OTP was right; go on to the next step.")
+class OtpVerified:
+    challenge_id: strawberry.ID = strawberry.field(description="The same request.")
+
+
+@strawberry.type(description="The identity Aadhaar eKYC confirmed.")
+class VerifiedIdentity:
+    name: str = strawberry.field(description="Name as in Aadhaar.")
+    date_of_birth: date = strawberry.field(description="Date of birth as in Aadhaar.")
+    gender: Gender = strawberry.field(  # type: ignore[valid-type]
+        description="Gender as in Aadhaar."
+    )
+
+
+@strawberry.type(description="A resident: the signed-in account.")
+class Resident:
+    username: str = strawberry.field(description="The chosen username.")
+    mobile: str = strawberry.field(description="The registered mobile number.")
+    created_at: datetime = strawberry.field(description="When the account was made.")
+    aadhaar: str | None = strawberry.field(
+        description="The linked Aadhaar number, masked (`XXXX-XXXX-1234`)."
+    )
+    verified_identity: VerifiedIdentity | None = strawberry.field(
+        description="Name, date of birth and gender from eKYC, once Aadhaar is linked."
+    )
+    account: strawberry.Private[Account]
+
+    @classmethod
+    def of(cls, account: Account) -> Resident:
+        identity = None
+        if account.verified_name and account.verified_dob and account.verified_gender:
+            identity = VerifiedIdentity(
+                name=account.verified_name,
+                date_of_birth=account.verified_dob,
+                gender=SdkGender(account.verified_gender),
+            )
+        return cls(
+            username=account.username,
+            mobile=account.mobile,
+            created_at=account.created_at,
+            aadhaar=account_resolvers.masked_aadhaar(account),
+            verified_identity=identity,
+            account=account,
+        )
+
+    @strawberry.field(description="Documents issuers issued to the resident.")
+    async def issued_documents(
+        self,
+        info: Info[LockerContext, None],
+        first: Annotated[
+            int, strawberry.argument(description="How many, at most 100.")
+        ] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="Continue after this cursor.")
+        ] = None,
+    ) -> IssuedDocumentConnection:
+        page = await document_resolvers.issued_documents(
+            info.context, self.account, first, after
+        )
+        return IssuedDocumentConnection.of(page)
+
+
+@strawberry.type(description="The account exists; sign in with its username.")
+class SignedUp:
+    username: str = strawberry.field(description="The new account's username.")
+
+
+@strawberry.type(description="A session began.")
+class SessionStarted:
+    token: str = strawberry.field(
+        description="Send as `Authorization: Bearer <token>`; shown only once."
+    )
+    expires_at: datetime = strawberry.field(
+        description="The session ends at this time at the latest."
+    )
+    idle_timeout_seconds: int = strawberry.field(
+        description="The session ends after this long without a request."
+    )
+    resident: Resident = strawberry.field(description="Who signed in.")
+
+    @classmethod
+    def of(cls, session: SessionRow, token: str, idle_seconds: int) -> SessionStarted:
+        return cls(
+            token=token,
+            expires_at=session.expires_at,
+            idle_timeout_seconds=idle_seconds,
+            resident=Resident.of(session.account),
+        )
+
+
+@strawberry.type(description="The session ended.")
+class LoggedOut:
+    ok: bool = strawberry.field(default=True, description="Always true.")
+
+
+@strawberry.type(description="eKYC sent an OTP to the mobile registered with Aadhaar.")
+class AadhaarOtpSent:
+    transaction_id: strawberry.ID = strawberry.field(
+        description="Send back with the OTP to confirm."
+    )
+    sent_to: str = strawberry.field(description="The Aadhaar mobile, masked.")
+
+    @classmethod
+    def of(cls, request: EkycRequest) -> AadhaarOtpSent:
+        return cls(
+            transaction_id=strawberry.ID(request.transaction_id),
+            sent_to=request.masked_mobile,
+        )
+
+
+@strawberry.type(description="Aadhaar is linked; the identity is verified.")
+class AadhaarLinked:
+    resident: Resident = strawberry.field(description="The resident, now verified.")

@@ -1,0 +1,359 @@
+"""Residents' accounts: sign-up by mobile OTP, passwords, sessions.
+
+Sign-up is three steps: ``start_sign_up`` texts a code to the mobile,
+``verify_sign_up`` checks it, ``complete_sign_up`` chooses a username and
+password and spends the code. ``log_in`` answers a bearer token that
+``authenticate`` turns back into the account until ``log_out``, the idle limit
+or the session's lifetime ends it. Passwords are kept as argon2id hashes,
+tokens as SHA-256 hashes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import uuid
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from config.settings import Settings
+from models import Account, Session
+from services.clock import Clock
+from services.crypto import hash_token, new_token
+from services.errors import (
+    InvalidCredentials,
+    InvalidMobile,
+    InvalidUsername,
+    MobileAlreadyRegistered,
+    NotAuthenticated,
+    SessionExpired,
+    UsernameTaken,
+    WeakPassword,
+)
+from services.otp import OtpService
+
+logger = logging.getLogger(__name__)
+
+SIGN_UP = "sign_up"
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 128
+# Sessions seen again within this many seconds are not written to again: a
+# burst of requests costs one UPDATE, and the idle limit moves by at most this.
+SESSION_TOUCH_SECONDS = 5
+
+_USERNAME = re.compile(r"[a-z][a-z0-9._]{2,31}")
+_MOBILE = re.compile(r"[6-9][0-9]{9}")
+_MOBILE_SEPARATORS = re.compile(r"[ \t-]")
+
+
+# Named like its siblings in services.errors, which drop the Error suffix.
+
+
+def normalise_mobile(raw: str) -> str:
+    """The 10-digit national form of an Indian mobile number.
+
+    Accepts ``+91``, ``91`` and ``0`` prefixes, spaces and hyphens
+    (``+91 98100 12345``, ``098100-12345``); raises ``InvalidMobile`` for
+    anything else, including numbers that do not start with 6 to 9.
+    """
+    number = _MOBILE_SEPARATORS.sub("", raw.strip())
+    if number.startswith("+91"):
+        number = number[3:]
+    elif len(number) == 12 and number.startswith("91"):
+        number = number[2:]
+    elif len(number) == 11 and number.startswith("0"):
+        number = number[1:]
+
+    if not _MOBILE.fullmatch(number):
+        raise InvalidMobile(
+            "Enter a 10-digit Indian mobile number, such as 98100 12345.",
+            field="mobile",
+        )
+
+    return number
+
+
+class AccountService:
+    """Signs residents up, in and out, and recognises their sessions.
+
+    ``password_hasher`` defaults to argon2id with argon2-cffi's current
+    parameters; a stored hash made with other parameters is rehashed at the
+    next successful log-in.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        otp: OtpService,
+        clock: Clock,
+        *,
+        password_hasher: PasswordHasher | None = None,
+    ) -> None:
+        self.settings = settings
+        self.otp = otp
+        self.clock = clock
+        self._hasher = password_hasher or PasswordHasher()
+        self._dummy_hash: str | None = None
+
+    @staticmethod
+    def normalise_mobile(raw: str) -> str:
+        """See the module-level ``normalise_mobile``."""
+        return normalise_mobile(raw)
+
+    async def start_sign_up(self, mobile: str) -> uuid.UUID:
+        """Text a sign-up code to ``mobile`` and answer the challenge id.
+
+        A mobile that already has an account gets a message saying so instead
+        of a code, and its challenge refuses every code like a wrong one: the
+        caller learns nothing about who is registered.
+        """
+        mobile = normalise_mobile(mobile)
+        minutes = max(1, self.settings.otp_ttl_seconds // 60)
+
+        if await Account.exists(mobile=mobile):
+            challenge = await self.otp.issue_decoy(
+                SIGN_UP,
+                mobile,
+                text="Someone asked to sign up to openlocker with this number, "
+                "but you already have an account. Sign in with your username "
+                "or mobile number instead.",
+            )
+        else:
+            challenge = await self.otp.issue(
+                SIGN_UP,
+                mobile,
+                text="{code} is your openlocker sign-up code. It is valid for "
+                f"{minutes} minutes. Do not share it with anyone.",
+            )
+
+        return challenge.id
+
+    async def verify_sign_up(self, challenge_id: uuid.UUID | str, code: str) -> None:
+        """Check the sign-up code; errors as ``OtpService.verify``."""
+        await self.otp.verify(challenge_id, code, purpose=SIGN_UP)
+
+    async def complete_sign_up(
+        self, challenge_id: uuid.UUID | str, username: str, password: str
+    ) -> Account:
+        """Create the account for the mobile the verified challenge proved.
+
+        Raises the OTP errors of ``OtpService.verified_challenge`` and
+        ``consume``, ``InvalidUsername``, ``UsernameTaken``, ``WeakPassword``
+        and ``MobileAlreadyRegistered``. The challenge is spent in the same
+        transaction that creates the account.
+        """
+        challenge = await self.otp.verified_challenge(challenge_id, purpose=SIGN_UP)
+        username = _valid_username(username)
+        _check_password(password, username=username, mobile=challenge.mobile)
+
+        if await Account.exists(username=username):
+            raise _username_taken()
+        if await Account.exists(mobile=challenge.mobile):
+            raise _mobile_taken()
+        password_hash = await asyncio.to_thread(self._hasher.hash, password)
+
+        try:
+            async with in_transaction() as connection:
+                await self.otp.consume(challenge, using_db=connection)
+                account = await Account.create(
+                    username=username,
+                    mobile=challenge.mobile,
+                    password_hash=password_hash,
+                    using_db=connection,
+                )
+        except IntegrityError as error:
+            # Someone else took the username or the mobile between the checks
+            # above and the insert; the unique indexes are the last word.
+            if await Account.exists(username=username):
+                raise _username_taken() from error
+            raise _mobile_taken() from error
+
+        logger.info("account created", extra={"account_id": str(account.id)})
+
+        return account
+
+    async def log_in(
+        self,
+        identifier: str,
+        password: str,
+        *,
+        client_address: str,
+        user_agent: str,
+    ) -> tuple[Session, str]:
+        """Start a session for a username or mobile and its password.
+
+        Answers the session and its bearer token, which is shown only this
+        once. An unknown account and a wrong password raise the same
+        ``InvalidCredentials`` after the same work (an argon2 verify).
+        """
+        account = await _find_account(identifier)
+        stored_hash = account.password_hash if account else await self._dummy()
+
+        password_ok = await asyncio.to_thread(self._verify, stored_hash, password)
+        if account is None or not password_ok:
+            logger.debug("log-in refused")
+            raise InvalidCredentials(
+                "The username or mobile number and password do not match; "
+                "check them and try again.",
+            )
+
+        if self._hasher.check_needs_rehash(account.password_hash):
+            await self._rehash(account, password)
+        session, token = await self._start_session(
+            account, client_address=client_address, user_agent=user_agent
+        )
+
+        return session, token
+
+    async def authenticate(self, token: str) -> tuple[Account, Session]:
+        """The account and session a bearer token stands for.
+
+        Raises ``NotAuthenticated`` for a token that never was or was logged
+        out, and ``SessionExpired`` (ending the session) when it was idle for
+        longer than ``session_idle_seconds`` or outlived ``session_max_seconds``.
+        """
+        session = (
+            await Session.filter(token_hash=hash_token(token))
+            .select_related("account")
+            .first()
+        )
+        if session is None or session.ended_at is not None:
+            raise NotAuthenticated("Sign in to continue.")
+
+        now = self.clock.now()
+        idle_limit = timedelta(seconds=self.settings.session_idle_seconds)
+        if now - session.last_seen_at > idle_limit or now >= session.expires_at:
+            await Session.filter(id=session.id, ended_at__isnull=True).update(
+                ended_at=now
+            )
+            logger.info("session expired", extra={"session_id": str(session.id)})
+            raise SessionExpired("Your session has ended; sign in again.")
+
+        touched = await Session.filter(
+            id=session.id,
+            ended_at__isnull=True,
+            last_seen_at__lte=now - timedelta(seconds=SESSION_TOUCH_SECONDS),
+        ).update(last_seen_at=now)
+        if touched:
+            session.last_seen_at = now
+
+        return session.account, session
+
+    async def log_out(self, token: str) -> None:
+        """End the token's session; logging out twice is harmless."""
+        ended = await Session.filter(
+            token_hash=hash_token(token), ended_at__isnull=True
+        ).update(ended_at=self.clock.now())
+        if ended:
+            logger.info("session ended by log-out")
+
+    async def _start_session(
+        self, account: Account, *, client_address: str, user_agent: str
+    ) -> tuple[Session, str]:
+        token = new_token()
+        now = self.clock.now()
+
+        session = await Session.create(
+            account=account,
+            token_hash=hash_token(token),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(seconds=self.settings.session_max_seconds),
+            client_address=client_address[:64],
+            user_agent=user_agent[:256],
+        )
+        logger.info(
+            "session started",
+            extra={"account_id": str(account.id), "session_id": str(session.id)},
+        )
+
+        return session, token
+
+    async def _rehash(self, account: Account, password: str) -> None:
+        """Store the password under the current argon2 parameters."""
+        new_hash = await asyncio.to_thread(self._hasher.hash, password)
+
+        # Conditional, so a password changed meanwhile is not overwritten.
+        await Account.filter(id=account.id, password_hash=account.password_hash).update(
+            password_hash=new_hash
+        )
+        account.password_hash = new_hash
+
+    async def _dummy(self) -> str:
+        """A hash of no one's password, verified against for unknown accounts."""
+        if self._dummy_hash is None:
+            self._dummy_hash = await asyncio.to_thread(
+                self._hasher.hash, uuid.uuid4().hex
+            )
+
+        return self._dummy_hash
+
+    def _verify(self, stored_hash: str, password: str) -> bool:
+        try:
+            return self._hasher.verify(stored_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+
+async def _find_account(identifier: str) -> Account | None:
+    """The account a username or a mobile number (in any accepted form) names."""
+    try:
+        mobile = normalise_mobile(identifier)
+    except InvalidMobile:
+        username = identifier.strip().lower()
+        if not _USERNAME.fullmatch(username):
+            return None
+        return await Account.get_or_none(username=username)
+
+    return await Account.get_or_none(mobile=mobile)
+
+
+def _valid_username(raw: str) -> str:
+    username = raw.strip().lower()
+    if not _USERNAME.fullmatch(username):
+        raise InvalidUsername(
+            "A username has 3 to 32 characters: a letter first, then letters, "
+            "digits, dots or underscores.",
+            field="username",
+        )
+
+    return username
+
+
+def _check_password(password: str, *, username: str, mobile: str) -> None:
+    """Raise ``WeakPassword`` saying why, for a password too easy to guess."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        reason = f"Use at least {PASSWORD_MIN_LENGTH} characters."
+    elif len(password) > PASSWORD_MAX_LENGTH:
+        reason = f"Use at most {PASSWORD_MAX_LENGTH} characters."
+    elif password.strip().lower() == username:
+        reason = "Do not use your username as your password."
+    elif _is_mobile(password, mobile):
+        reason = "Do not use your mobile number as your password."
+    else:
+        return
+
+    raise WeakPassword(f"Choose a stronger password. {reason}", field="password")
+
+
+def _is_mobile(password: str, mobile: str) -> bool:
+    try:
+        return normalise_mobile(password) == mobile
+    except InvalidMobile:
+        return False
+
+
+def _username_taken() -> UsernameTaken:
+    return UsernameTaken("That username is taken; choose another.", field="username")
+
+
+def _mobile_taken() -> MobileAlreadyRegistered:
+    return MobileAlreadyRegistered(
+        "This mobile number already has an account; sign in instead.",
+        field="mobile",
+    )

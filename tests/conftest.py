@@ -1,0 +1,114 @@
+"""Fixtures shared by the whole suite: a migrated database, settings, the app.
+
+The suite runs on a SQLite file by default and on PostgreSQL when
+``DATABASE_URL`` names one (CI does both). The database is migrated once per run
+with the project's own migrations, and emptied after every test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from tortoise import Tortoise, connections
+from tortoise.migrations.api import migrate
+
+from config.database import tortoise_config
+from config.settings import Settings
+from services.clock import FrozenClock
+from services.sms import MemorySmsSender
+
+# Children before parents, so that deleting never trips a foreign key.
+TABLES = ("session", "otp_challenge", "issued_document", "requester", "account")
+
+
+def _is_postgres(url: str) -> bool:
+    return url.startswith(("postgres://", "postgresql://", "asyncpg://"))
+
+
+@pytest.fixture(scope="session")
+def keys_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Issuer keys, generated once for the whole run (RSA generation is slow)."""
+    return tmp_path_factory.mktemp("issuer-keys")
+
+
+@pytest.fixture(scope="session")
+async def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database at the latest migration, empty of rows."""
+    url = os.environ.get("DATABASE_URL") or (
+        f"sqlite://{tmp_path_factory.mktemp('db') / 'locker.sqlite3'}"
+    )
+    settings = Settings(database_url=url)
+    config = tortoise_config(settings)
+    if _is_postgres(url):
+        await Tortoise.init(config=config)
+        await connections.get("default").execute_script(
+            "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"
+        )
+        await Tortoise.close_connections()
+    await migrate(config=config)
+    await Tortoise.close_connections()
+    return url
+
+
+async def empty_tables() -> None:
+    connection = connections.get("default")
+    for table in TABLES:
+        await connection.execute_query(f'DELETE FROM "{table}"')  # noqa: S608
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str, keys_dir: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        issuer_keys_dir=keys_dir,
+        sms_sender="memory",
+        migrate_on_start=False,
+        public_url="http://testserver",
+    )
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+@pytest.fixture
+def sms() -> MemorySmsSender:
+    return MemorySmsSender()
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[None]:
+    """An open connection to the test database, emptied afterwards."""
+    await Tortoise.init(config=tortoise_config(settings))
+    try:
+        yield
+    finally:
+        await empty_tables()
+        await Tortoise.close_connections()
+
+
+@pytest.fixture
+async def client(
+    settings: Settings, clock: FrozenClock, sms: MemorySmsSender
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client to the whole app, its lifespan running."""
+    from app import create_app
+    from services.container import build_services
+
+    services = build_services(settings, clock=clock, sms=sms)
+    app = create_app(settings, services)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver"
+        ) as http:
+            try:
+                yield http
+            finally:
+                await empty_tables()
