@@ -426,7 +426,7 @@ def test_holder_verification_answers_only_flags() -> None:
         pan="BKRPM4817L",
         name="ROHAN MEHTA",
         dob="21/07/1998",
-        fathername="Suresh Mehta",
+        fathername="Sanjay Mehta",
     )
 
     assert answer.pan_status is PanStatus.VALID
@@ -552,12 +552,12 @@ def test_malformed_caret_line_is_refused_with_its_line_number(
     ("rows", "problem"),
     [
         pytest.param(
-            ["pan,dob,father", "BKRPM4817L,21/07/1998,SURESH"],
+            ["pan,dob,father", "BKRPM4817L,21/07/1998,SANJAY"],
             "line 1: expected the header",
             id="wrong-header",
         ),
         pytest.param(
-            [PARTICULARS_HEADER, "BKRPM4817L,1998-07-21,MEHTA,SURESH,"],
+            [PARTICULARS_HEADER, "BKRPM4817L,1998-07-21,MEHTA,SANJAY,"],
             "line 2: date of birth '1998-07-21' is not DD/MM/YYYY",
             id="iso-date",
         ),
