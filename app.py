@@ -28,7 +28,7 @@ from schema import build_schema
 from services.clock import SystemClock
 from services.container import Services, build_services
 from services.dev_outbox import OutboxSmsSender
-from services.errors import LockerError
+from services.errors import LinkExpired, LockerError
 from services.sms import LogSmsSender
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,9 @@ async def document_pdf(request: Request) -> Response:
     services: Services = request.app.state.services
     try:
         grant = services.links.check(request.query_params.get("token", ""))
-        account = await Account.get(id=grant.viewer_id)
+        account = await Account.get_or_none(id=grant.viewer_id)
+        if account is None:
+            raise LinkExpired("This link's account no longer exists.")
         document = await services.locker.issued_document(account, grant.uri)
         content = await services.locker.content(document.uri)
     except LockerError as error:

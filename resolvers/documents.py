@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 
-from adapters.sdk import IssuerAdapter
+from adapters.sdk import InvalidLookup, IssuerAdapter
 from models import Account, IssuedDocument
 from resolvers.context import LockerContext
 from services.links import DownloadLink
@@ -32,10 +32,16 @@ async def pull_document(
     context: LockerContext,
     issuer_id: str,
     doc_type: str,
-    lookup: Mapping[str, str],
+    lookup: Sequence[tuple[str, str]],
 ) -> tuple[IssuedDocument, bool]:
     account = await context.resident()
-    return await context.services.locker.pull(account, issuer_id, doc_type, lookup)
+    values: dict[str, str] = {}
+    for name, value in lookup:
+        if name in values:
+            raise InvalidLookup(f"{name} was given twice; give it once.", field=name)
+        values[name] = value
+
+    return await context.services.locker.pull(account, issuer_id, doc_type, values)
 
 
 async def issued_documents(

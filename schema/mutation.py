@@ -182,7 +182,7 @@ class Mutation:
             strawberry.argument(description="Values for the doc type's lookup fields."),
         ],
     ) -> PullDocumentResult:
-        values = {item.name: item.value for item in lookup}
+        values = [(item.name, item.value) for item in lookup]
         return await outcome(
             documents.pull_document(info.context, issuer_id, doc_type, values),
             lambda pulled: DocumentPulled(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from demo import queries
 from tests.api.conftest import Api
 
 ROHAN_LICENCE = {"licenceNumber": "MH12 2016 0012345", "dateOfBirth": "21-07-1998"}
@@ -162,3 +163,23 @@ async def test_pull_without_signing_in_is_refused(api: Api) -> None:
     result = await api.pull("in.gov.cbse", "HSCER", rollNumber="16612345", year="2024")
 
     assert result["code"] == "NOT_AUTHENTICATED"
+
+
+async def test_lookup_field_given_twice_is_refused(api: Api) -> None:
+    await api.new_resident("9810012345", "aarav", aadhaar_of="Aarav Sharma")
+
+    result = (
+        await api(
+            queries.PULL_DOCUMENT,
+            issuerId="in.gov.cbse",
+            docType="HSCER",
+            lookup=[
+                {"name": "rollNumber", "value": "16612345"},
+                {"name": "rollNumber", "value": "15802117"},
+                {"name": "year", "value": "2024"},
+            ],
+        )
+    )["pullDocument"]
+
+    assert result["code"] == "INVALID_LOOKUP"
+    assert result["field"] == "rollNumber"
