@@ -22,6 +22,12 @@ from config.settings import Settings, get_settings
 def serve(settings: Settings) -> int:
     import uvicorn
 
+    if settings.is_production and (problems := settings.production_problems()):
+        print("refusing to start in production:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+
     uvicorn.run(
         "app:create_app",
         factory=True,

@@ -44,10 +44,10 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address the server listens on.")
     port: int = Field(8000, description="Port the server listens on.")
-    public_url: str = Field(
-        "http://127.0.0.1:8000",
-        description="The URL residents and requesters reach the server at; "
-        "used in document links.",
+    public_url: str | None = Field(
+        None,
+        description="The URL residents and requesters reach the server at, used "
+        "in document links; default: `http://<host>:<port>`.",
     )
     secret_key: SecretStr = Field(
         SecretStr(DEV_SECRET_KEY),
@@ -109,6 +109,9 @@ class Settings(BaseSettings):
     download_link_seconds: int = Field(
         300, description="Lifetime of a signed link to a document's PDF."
     )
+    max_request_bytes: int = Field(
+        65536, description="Largest request body accepted by `/graphql`."
+    )
     graphql_max_depth: int = Field(10, description="Deepest GraphQL query accepted.")
     graphql_max_aliases: int = Field(
         15, description="Most aliases accepted in one GraphQL query."
@@ -129,6 +132,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite://{(self.data_dir / 'locker.sqlite3').resolve()}"
+
+    @property
+    def base_url(self) -> str:
+        """The public URL in force, without a trailing slash."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def objects_dir(self) -> Path:

@@ -73,6 +73,8 @@ class Session(Model):
     last_seen_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
     ended_at = fields.DatetimeField(null=True)
+    # why it ended: "logout", or "expired" (idle or past its lifetime)
+    end_reason = fields.CharField(max_length=16, null=True)
     client_address = fields.CharField(max_length=64, default="")
     user_agent = fields.CharField(max_length=256, default="")
 

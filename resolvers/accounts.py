@@ -15,8 +15,7 @@ def _challenge_id(raw: str) -> uuid.UUID:
         return uuid.UUID(raw)
     except ValueError as error:
         raise OtpChallengeNotFound(
-            "This OTP request is unknown; start again to get a new OTP.",
-            field="challengeId",
+            "There is no such code request; ask for a new code."
         ) from error
 
 

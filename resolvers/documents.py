@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from adapters.sdk import InvalidLookup, IssuerAdapter
 from models import Account, IssuedDocument
 from resolvers.context import LockerContext
+from services.errors import InvalidArgument
 from services.links import DownloadLink
 from services.locker import DocumentContent, Page
 from services.stats import LockerStats, locker_stats
@@ -47,7 +48,11 @@ async def pull_document(
 async def issued_documents(
     context: LockerContext, account: Account, first: int, after: str | None
 ) -> Page:
-    first = max(1, min(first, MOST_PER_PAGE))
+    if not 1 <= first <= MOST_PER_PAGE:
+        raise InvalidArgument(
+            f"Ask for between 1 and {MOST_PER_PAGE} documents at a time.",
+            field="first",
+        )
     return await context.services.locker.issued_documents(
         account, first=first, after=after
     )

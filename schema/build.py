@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,10 +17,13 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from config.settings import Settings
 from schema.mutation import Mutation
 from schema.query import Query
+
+logger = logging.getLogger(__name__)
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
@@ -32,6 +36,30 @@ def should_mask(error: GraphQLError) -> bool:
     return error.original_error is not None and not isinstance(
         error.original_error, GraphQLError
     )
+
+
+class LockerSchema(strawberry.Schema):
+    """The schema, logging errors without the request's text.
+
+    Strawberry logs every error with the query around it, which would put any
+    password or Aadhaar number typed into a query as a literal in the log.
+    Crashes are logged with their traceback; refused requests only counted.
+    """
+
+    def process_errors(
+        self,
+        errors: list[GraphQLError],
+        execution_context: ExecutionContext | None = None,
+    ) -> None:
+        for error in errors:
+            if should_mask(error):
+                logger.error(
+                    "Unexpected error in %s",
+                    ".".join(str(part) for part in error.path or ()) or "operation",
+                    exc_info=error.original_error,
+                )
+            else:
+                logger.debug("GraphQL request refused (%s)", type(error).__name__)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
@@ -50,7 +78,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         # The SDL is published in the repository; production need not serve it.
         extensions.append(DisableIntrospection)
 
-    return strawberry.Schema(
+    return LockerSchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import strawberry
+from graphql import GraphQLError
 
 from adapters.sdk import AdapterError
 from services.errors import LockerError
@@ -109,6 +110,12 @@ class ErrorCode(enum.Enum):
     SMS_DELIVERY_FAILED = strawberry.enum_value(
         "SMS_DELIVERY_FAILED", description="The SMS could not be sent; try again."
     )
+    INVALID_CURSOR = strawberry.enum_value(
+        "INVALID_CURSOR", description="The paging cursor is not one the API gave."
+    )
+    INVALID_ARGUMENT = strawberry.enum_value(
+        "INVALID_ARGUMENT", description="An argument is out of its allowed range."
+    )
     LINK_EXPIRED = strawberry.enum_value(
         "LINK_EXPIRED", description="The download link is invalid or expired."
     )
@@ -129,6 +136,17 @@ class Problem:
             message=error.message,
             field=getattr(error, "field", None),
         )
+
+
+def as_graphql_error(error: LockerError | AdapterError) -> GraphQLError:
+    """A client error on a field that has no Problem result, as a GraphQL error.
+
+    It carries the same stable code in ``extensions.code``.
+    """
+    return GraphQLError(
+        error.message,
+        extensions={"code": error.code, "field": getattr(error, "field", None)},
+    )
 
 
 T = TypeVar("T")

@@ -45,13 +45,12 @@ PASSWORD_MAX_LENGTH = 128
 # Sessions seen again within this many seconds are not written to again: a
 # burst of requests costs one UPDATE, and the idle limit moves by at most this.
 SESSION_TOUCH_SECONDS = 5
+SESSION_EXPIRED = "expired"
+SESSION_LOGGED_OUT = "logout"
 
 _USERNAME = re.compile(r"[a-z][a-z0-9._]{2,31}")
 _MOBILE = re.compile(r"[6-9][0-9]{9}")
 _MOBILE_SEPARATORS = re.compile(r"[ \t-]")
-
-
-# Named like its siblings in services.errors, which drop the Error suffix.
 
 
 def normalise_mobile(raw: str) -> str:
@@ -214,25 +213,30 @@ class AccountService:
         """The account and session a bearer token stands for.
 
         Raises ``NotAuthenticated`` for a token that never was or was logged
-        out, and ``SessionExpired`` (ending the session) when it was idle for
-        longer than ``session_idle_seconds`` or outlived ``session_max_seconds``.
+        out, and ``SessionExpired`` (ending the session, and again on every
+        later use) when it was idle for longer than ``session_idle_seconds`` or
+        outlived ``session_max_seconds``.
         """
         session = (
             await Session.filter(token_hash=hash_token(token))
             .select_related("account")
             .first()
         )
-        if session is None or session.ended_at is not None:
+        if session is None:
+            raise NotAuthenticated("Sign in to continue.")
+        if session.ended_at is not None:
+            if session.end_reason == SESSION_EXPIRED:
+                raise _session_expired()
             raise NotAuthenticated("Sign in to continue.")
 
         now = self.clock.now()
         idle_limit = timedelta(seconds=self.settings.session_idle_seconds)
         if now - session.last_seen_at > idle_limit or now >= session.expires_at:
             await Session.filter(id=session.id, ended_at__isnull=True).update(
-                ended_at=now
+                ended_at=now, end_reason=SESSION_EXPIRED
             )
             logger.info("session expired", extra={"session_id": str(session.id)})
-            raise SessionExpired("Your session has ended; sign in again.")
+            raise _session_expired()
 
         touched = await Session.filter(
             id=session.id,
@@ -248,7 +252,7 @@ class AccountService:
         """End the token's session; logging out twice is harmless."""
         ended = await Session.filter(
             token_hash=hash_token(token), ended_at__isnull=True
-        ).update(ended_at=self.clock.now())
+        ).update(ended_at=self.clock.now(), end_reason=SESSION_LOGGED_OUT)
         if ended:
             logger.info("session ended by log-out")
 
@@ -357,3 +361,7 @@ def _mobile_taken() -> MobileAlreadyRegistered:
         "This mobile number already has an account; sign in instead.",
         field="mobile",
     )
+
+
+def _session_expired() -> SessionExpired:
+    return SessionExpired("Your session has ended; sign in again.")

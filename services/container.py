@@ -61,7 +61,7 @@ def build_services(
     )
     links = DownloadLinks(
         settings.secret_key.get_secret_value(),
-        public_url=settings.public_url,
+        public_url=settings.base_url,
         lifetime_seconds=settings.download_link_seconds,
         clock=clock,
     )

@@ -119,3 +119,11 @@ class SmsDeliveryFailed(LockerError):
     """The SMS gateway could not be reached or refused the message."""
 
     code = "SMS_DELIVERY_FAILED"
+
+
+class InvalidCursor(LockerError):
+    code = "INVALID_CURSOR"
+
+
+class InvalidArgument(LockerError):
+    code = "INVALID_ARGUMENT"

@@ -31,6 +31,7 @@ from services.errors import (
     AadhaarNotLinked,
     DocumentNotFound,
     HolderDoesNotMatch,
+    InvalidCursor,
     InvalidUri,
     UnknownIssuer,
 )
@@ -80,7 +81,10 @@ def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         )
         return datetime.fromisoformat(pulled_at), uuid.UUID(document_id)
     except (ValueError, binascii.Error, UnicodeDecodeError) as error:
-        raise InvalidUri("The paging cursor is not valid.", field="after") from error
+        raise InvalidCursor(
+            "The paging cursor is not one this API gave; start from the first page.",
+            field="after",
+        ) from error
 
 
 def _optional_date(value: str | None) -> date | None:
@@ -109,7 +113,7 @@ class Locker:
         adapter = self.registry.get(issuer_id)
         if adapter is None:
             raise UnknownIssuer(
-                f"No issuer {issuer_id!r} serves this locker; the `issuers` query "
+                "No issuer with this id serves this locker; the `issuers` query "
                 "lists those that do.",
                 field="issuerId",
             )
@@ -120,7 +124,7 @@ class Locker:
             parsed = DocumentUri.parse(uri)
         except ValueError as error:
             raise InvalidUri(
-                f"{uri!r} is not a document URI (IssuerId-DocType-DocId).",
+                "This is not a document URI (IssuerId-DocType-DocId).",
                 field="uri",
             ) from error
         return self.adapter(parsed.issuer_id)

@@ -135,7 +135,7 @@ class OtpService:
             await challenge.refresh_from_db()
             self._check_open(challenge, now)
             raise OtpAlreadyUsed(
-                "This code has already been used; ask for a new one.", field="code"
+                "This code has already been used; ask for a new one.", field="otp"
             )
         challenge.verified_at = now
 
@@ -223,13 +223,13 @@ class OtpService:
         """Raise unless the challenge can still take a try."""
         if challenge.consumed_at is not None or challenge.verified_at is not None:
             raise OtpAlreadyUsed(
-                "This code has already been used; ask for a new one.", field="code"
+                "This code has already been used; ask for a new one.", field="otp"
             )
         if now >= challenge.expires_at:
-            raise OtpExpired("This code has expired; ask for a new one.", field="code")
+            raise OtpExpired("This code has expired; ask for a new one.", field="otp")
         if challenge.attempts >= self.settings.otp_max_attempts:
             raise OtpAttemptsExceeded(
-                "Too many wrong codes; ask for a new one.", field="code"
+                "Too many wrong codes; ask for a new one.", field="otp"
             )
 
     def _check_spendable(self, challenge: OtpChallenge) -> None:
@@ -237,7 +237,7 @@ class OtpService:
         if challenge.consumed_at is not None:
             raise OtpAlreadyUsed("This code has already been used; ask for a new one.")
         if challenge.verified_at is None:
-            raise OtpNotVerified("Enter the code we sent first.", field="code")
+            raise OtpNotVerified("Enter the code we sent first.", field="otp")
         if self.clock.now() >= challenge.verified_at + self.ttl:
             raise OtpExpired("This code has expired; ask for a new one.")
 
@@ -263,11 +263,11 @@ class OtpService:
         )
         if tries_left <= 0:
             raise OtpAttemptsExceeded(
-                "Too many wrong codes; ask for a new one.", field="code"
+                "Too many wrong codes; ask for a new one.", field="otp"
             )
 
         raise OtpInvalid(
             f"That code is not right; {tries_left} "
             f"{'try' if tries_left == 1 else 'tries'} left.",
-            field="code",
+            field="otp",
         )

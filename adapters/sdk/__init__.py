@@ -34,7 +34,7 @@ from adapters.sdk.identity import (
     IdentityVerdict,
     names_match,
 )
-from adapters.sdk.lookup import DocTypeSpec, LookupField
+from adapters.sdk.lookup import DateField, DocTypeSpec, LookupField
 from adapters.sdk.schema import CertificateInvalid, safe_parse, validate_certificate
 from adapters.sdk.xml import build_certificate, certificate_bytes
 
@@ -43,6 +43,7 @@ __all__ = [
     "Address",
     "CertificateInvalid",
     "DataNode",
+    "DateField",
     "DisplaySection",
     "DocTypeSpec",
     "DocumentStatus",

@@ -60,7 +60,7 @@ class IssuerAdapter(abc.ABC):
             if spec.code == code:
                 return spec
         raise InvalidLookup(
-            f"{self.name} does not issue {code!r}; it issues "
+            f"{self.name} does not issue this doc type; it issues "
             f"{', '.join(spec.code for spec in self.doc_types)}.",
             field="docType",
         )

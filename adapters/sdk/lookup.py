@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from adapters.sdk.errors import InvalidLookup
 
@@ -60,12 +61,39 @@ class DocTypeSpec:
         unknown = sorted(set(values) - declared)
         if unknown:
             raise InvalidLookup(
-                f"{self.name} is not looked up by {', '.join(unknown)}; "
-                f"it takes {', '.join(sorted(declared))}.",
-                field=unknown[0],
+                f"{self.name} is looked up by {', '.join(sorted(declared))} only.",
+                field=unknown[0][:64],
             )
 
         return {
             lookup.name: lookup.clean(values.get(lookup.name))
             for lookup in self.lookup_fields
         }
+
+
+_DATE_FORMS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
+
+
+@dataclass(frozen=True)
+class DateField(LookupField):
+    """A date the resident types as DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD.
+
+    ``clean`` answers it as ``YYYY-MM-DD`` (``date.fromisoformat`` reads it), or
+    raises ``InvalidLookup`` for a day that is not in the calendar.
+    """
+
+    pattern: str = (
+        "[0-9]{2}-[0-9]{2}-[0-9]{4}|[0-9]{2}/[0-9]{2}/[0-9]{4}"
+        "|[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    )
+
+    def clean(self, raw: str | None) -> str:
+        value = super().clean(raw)
+        for form in _DATE_FORMS:
+            try:
+                return datetime.strptime(value, form).date().isoformat()
+            except ValueError:
+                continue
+        raise InvalidLookup(
+            f"{self.label} {value} is not a day in the calendar.", field=self.name
+        )

@@ -14,7 +14,9 @@ from models import Session as SessionRow
 from resolvers import accounts as account_resolvers
 from resolvers import documents as document_resolvers
 from resolvers.context import LockerContext
+from schema.errors import as_graphql_error
 from schema.types.documents import IssuedDocumentConnection
+from services.errors import LockerError
 from services.identity.ekyc import EkycRequest
 
 Gender = strawberry.enum(
@@ -88,7 +90,11 @@ class Resident:
             account=account,
         )
 
-    @strawberry.field(description="Documents issuers issued to the resident.")
+    @strawberry.field(
+        description="Documents issuers issued to the resident; null, with an "
+        "error whose `extensions.code` is INVALID_CURSOR or INVALID_ARGUMENT, "
+        "when `after` or `first` is not valid."
+    )
     async def issued_documents(
         self,
         info: Info[LockerContext, None],
@@ -98,10 +104,14 @@ class Resident:
         after: Annotated[
             str | None, strawberry.argument(description="Continue after this cursor.")
         ] = None,
-    ) -> IssuedDocumentConnection:
-        page = await document_resolvers.issued_documents(
-            info.context, self.account, first, after
-        )
+    ) -> IssuedDocumentConnection | None:
+        try:
+            page = await document_resolvers.issued_documents(
+                info.context, self.account, first, after
+            )
+        except LockerError as error:
+            raise as_graphql_error(error) from error
+
         return IssuedDocumentConnection.of(page)
 
 

@@ -65,21 +65,18 @@ class IdentityService:
 
         Raises ``InvalidAadhaar`` for a number that fails the format or the
         Verhoeff check, ``AadhaarAlreadyLinked`` when the account already has
-        a number or the number belongs to another account, and whatever the
-        provider raises (``EkycFailed``).
+        a number, and whatever the provider raises (``EkycFailed``). A number
+        linked to another account is refused only at ``confirm_link``.
         """
         number = _valid_aadhaar(aadhaar)
         if account.aadhaar_hash is not None:
             raise AadhaarAlreadyLinked(
                 "Your account already has an Aadhaar number linked."
             )
+        # Whether the number is linked elsewhere is told only after the OTP
+        # proves the asker holds its mobile: before that it would let anyone
+        # learn who has a locker.
         number_hash = self._hash(number)
-        if (
-            await Account.filter(aadhaar_hash=number_hash)
-            .exclude(id=account.id)
-            .exists()
-        ):
-            raise _linked_elsewhere()
 
         request = await self.provider.request_otp(number)
         sealed = self._box.encrypt(number.encode(), context=_context(account))
@@ -121,6 +118,12 @@ class IdentityService:
         number, number_hash, sealed = self._number_of(account, pending)
 
         identity = await self.provider.confirm(transaction_id, otp)
+        if (
+            await Account.filter(aadhaar_hash=number_hash)
+            .exclude(id=account.id)
+            .exists()
+        ):
+            raise _linked_elsewhere()
         now = self.clock.now()
         linked_fields = {
             "aadhaar_encrypted": sealed,
@@ -191,7 +194,7 @@ class IdentityService:
             raise OtpChallengeNotFound(
                 "No Aadhaar verification with this transaction was started from "
                 "your account; start linking again.",
-                field="transaction_id",
+                field="transactionId",
             )
         if pending.consumed_at is not None:
             raise OtpAlreadyUsed("This Aadhaar verification is already finished.")

@@ -251,7 +251,7 @@ async def test_lookup_refuses_impossible_birth_date(
 ) -> None:
     lookup = card("BKRPM4817L", "Rohan Mehta", typed_dob)
 
-    with pytest.raises(InvalidLookup, match="not a date in the calendar") as raised:
+    with pytest.raises(InvalidLookup, match="not a day in the calendar") as raised:
         await adapter.lookup("PANCR", lookup, ROHAN)
 
     assert raised.value.field == "dateOfBirth"

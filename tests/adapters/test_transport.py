@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,6 @@ from adapters.builtin.transport.adapter import DATA_DIR, SARATHI_FILE, VAHAN_FIL
 from adapters.builtin.transport.dates import (
     parse_month_year,
     parse_record_date,
-    parse_typed_date,
 )
 from adapters.builtin.transport.identifiers import mask
 from adapters.builtin.transport.records import MalformedRecordError
@@ -327,7 +326,7 @@ async def test_other_licence_holders_are_found_by_number_and_birth_date(
 
     assert found.holder is not None
     assert found.holder.name == name
-    assert found.holder.dob == parse_typed_date(birth_date)
+    assert found.holder.dob == datetime.strptime(birth_date, "%d-%m-%Y").date()
     assert found.holder.gender is gender
 
 
@@ -826,9 +825,13 @@ def test_record_dates_refuse_other_forms_and_impossible_days(written: str) -> No
         parse_record_date(written)
 
 
-def test_typed_dates_do_not_accept_month_names() -> None:
-    with pytest.raises(ValueError, match="DD-MM-YYYY"):
-        parse_typed_date("21-Jul-1998")
+async def test_typed_dates_do_not_accept_month_names(
+    adapter: TransportAdapter,
+) -> None:
+    with pytest.raises(InvalidLookup, match="should look like") as raised:
+        await find_licence(adapter, ROHAN_DL, "21-Jul-1998")
+
+    assert raised.value.field == "dateOfBirth"
 
 
 def test_month_of_manufacture_is_month_and_year() -> None:

@@ -120,14 +120,24 @@ async def test_aadhaar_unknown_to_ekyc_is_refused(api: Api) -> None:
     assert result["startAadhaarLink"]["code"] == "EKYC_FAILED"
 
 
-async def test_one_aadhaar_links_to_one_account(api: Api, other_api: Api) -> None:
+async def test_one_aadhaar_links_to_one_account_told_only_after_the_otp(
+    api: Api, other_api: Api
+) -> None:
     await api.new_resident(MOBILE, "aarav", aadhaar_of="Aarav Sharma")
     await other_api.new_resident("9123456780", "someone.else")
-    number = sandbox_resident("Aarav Sharma")["aadhaar"]
+    resident = sandbox_resident("Aarav Sharma")
 
-    result = await other_api(queries.START_AADHAAR_LINK, aadhaar=number)
+    started = (
+        await other_api(queries.START_AADHAAR_LINK, aadhaar=resident["aadhaar"])
+    )["startAadhaarLink"]
+    confirmed = await other_api(
+        queries.CONFIRM_AADHAAR_LINK,
+        transactionId=started["transactionId"],
+        otp=other_api.sms.last_otp(resident["mobile"]),
+    )
 
-    assert result["startAadhaarLink"]["code"] == "AADHAAR_ALREADY_LINKED"
+    assert set(started) == {"transactionId", "sentTo"}
+    assert confirmed["confirmAadhaarLink"]["code"] == "AADHAAR_ALREADY_LINKED"
 
 
 async def test_stats_count_residents_and_issuers(api: Api) -> None:

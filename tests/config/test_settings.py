@@ -76,3 +76,22 @@ def test_readme_documents_every_setting() -> None:
         alias = field.validation_alias
         variable = alias if isinstance(alias, str) else f"LOCKER_{name.upper()}"
         assert f"`{variable}`" in readme, f"{variable} is not in the README"
+
+
+def test_links_follow_the_port_unless_a_public_url_is_set() -> None:
+    moved = Settings(port=8019)
+    behind_proxy = Settings(port=8019, public_url="https://locker.example.gov.in/")
+
+    assert moved.base_url == "http://127.0.0.1:8019"
+    assert behind_proxy.base_url == "https://locker.example.gov.in"
+
+
+def test_serve_refuses_production_with_development_keys_in_plain_words(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import cli
+
+    status = cli.serve(Settings(environment="production"))
+
+    assert status == 2
+    assert "LOCKER_SECRET_KEY is the development key" in capsys.readouterr().err

@@ -144,7 +144,7 @@ async def test_session_ends_one_second_past_the_idle_limit(
     with pytest.raises(SessionExpired, match="sign in again") as raised:
         await accounts.authenticate(token)
     clock.advance(-901)
-    with pytest.raises(NotAuthenticated):
+    with pytest.raises(SessionExpired):
         await accounts.authenticate(token)
 
     assert raised.value.code == "SESSION_EXPIRED"

@@ -39,6 +39,7 @@ from adapters.builtin.pan.department import (
 from adapters.builtin.pan.status import Flag, PanStatus
 from adapters.sdk import (
     Address,
+    DateField,
     DisplaySection,
     DocTypeSpec,
     DocumentStatus,
@@ -66,7 +67,6 @@ logger = logging.getLogger(__name__)
 DOC_TYPE = "PANCR"
 DOC_NAME = "PAN Verification Record"
 INDIA = timezone(timedelta(hours=5, minutes=30), "IST")
-TYPED_DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
 
 DOCUMENT_STATUS: Mapping[PanStatus, DocumentStatus] = {
     **{status: DocumentStatus.ACTIVE for status in PanStatus if status.is_valid},
@@ -87,21 +87,6 @@ class PanField(LookupField):
             raise InvalidLookup(_pan_problem(value), field=self.name) from None
 
         return value
-
-
-class BirthDateField(LookupField):
-    """A date of birth in any accepted form, answered as ``YYYY-MM-DD``."""
-
-    def clean(self, raw: str | None) -> str:
-        value = super().clean(raw)
-        for form in TYPED_DATE_FORMATS:
-            try:
-                return datetime.strptime(value, form).date().isoformat()
-            except ValueError:
-                continue
-        raise InvalidLookup(
-            f"{self.label} {value} is not a date in the calendar.", field=self.name
-        )
 
 
 class PanAdapter(IssuerAdapter):
@@ -149,11 +134,10 @@ class PanAdapter(IssuerAdapter):
                     pattern=r"[A-Za-z][A-Za-z .'-]{0,98}",
                     description="Your name exactly as printed on the PAN card.",
                 ),
-                BirthDateField(
+                DateField(
                     name="dateOfBirth",
                     label="Date of birth",
                     example="21-07-1998",
-                    pattern=r"\d{2}-\d{2}-\d{4}|\d{2}/\d{2}/\d{4}|\d{4}-\d{2}-\d{2}",
                     description=(
                         "As on the PAN card: DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD."
                     ),

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from adapters.builtin.transport import licence, registration
-from adapters.builtin.transport.dates import TYPED_DATE_FORMS, parse_typed_date
+from adapters.builtin.transport.dates import TYPED_DATE_FORMS
 from adapters.builtin.transport.identifiers import (
     CHASSIS_SUFFIX_LENGTH,
     CHASSIS_SUFFIX_TYPED,
@@ -27,12 +27,12 @@ from adapters.builtin.transport.sarathi import SarathiLicence, load_sarathi
 from adapters.builtin.transport.vahan import VahanRegistration, load_vahan
 from adapters.sdk import (
     Address,
+    DateField,
     DocTypeSpec,
     DocumentUri,
     FindResult,
     Holder,
     Identity,
-    InvalidLookup,
     IssuerAdapter,
     LookupField,
     Organization,
@@ -60,11 +60,10 @@ LICENCE_FIELDS = (
         ),
         uppercase=True,
     ),
-    LookupField(
+    DateField(
         name="dateOfBirth",
         label="Date of birth",
         example="21-07-1998",
-        pattern=r"\d{2}-\d{2}-\d{4}|\d{2}/\d{2}/\d{4}|\d{4}-\d{2}-\d{2}",
         description=f"The holder's date of birth as {TYPED_DATE_FORMS}.",
     ),
 )
@@ -191,14 +190,7 @@ class TransportAdapter(IssuerAdapter):
 
     def _find_licence(self, lookup: Mapping[str, str]) -> FindResult:
         number = compact(lookup["licenceNumber"])
-        try:
-            birth_date = parse_typed_date(lookup["dateOfBirth"])
-        except ValueError as error:
-            raise InvalidLookup(
-                f"Date of birth {lookup['dateOfBirth']!r} is not a day on the "
-                f"calendar; type it as {TYPED_DATE_FORMS}.",
-                field="dateOfBirth",
-            ) from error
+        birth_date = date.fromisoformat(lookup["dateOfBirth"])
 
         found = self._licences.get(number)
         # Sarathi answers "no record" for a wrong date of birth too, so that a

@@ -62,21 +62,6 @@ def parse_record_date(value: str) -> date:
     raise ValueError(f"{value!r} is not a date of the form {RECORD_DATE_FORMS}")
 
 
-def parse_typed_date(value: str) -> date:
-    """A date as a resident types it: ``DD-MM-YYYY``, ``DD/MM/YYYY`` or ISO.
-
-    Raises ``ValueError`` when ``value`` has another form or is not a day on
-    the calendar.
-    """
-    text = value.strip()
-
-    match = _ISO.fullmatch(text) or _DAY_FIRST.fullmatch(text)
-    if match is None:
-        raise ValueError(f"{value!r} is not a date of the form {TYPED_DATE_FORMS}")
-
-    return _calendar_date(match["year"], int(match["month"]), match["day"], value)
-
-
 def parse_month_year(value: str) -> tuple[int, int]:
     """Vahan's month of manufacture, ``MM/YYYY``, as ``(year, month)``."""
     match = _MONTH_YEAR.fullmatch(value.strip())
