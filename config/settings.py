@@ -95,6 +95,38 @@ class Settings(BaseSettings):
     otp_max_attempts: int = Field(
         5, description="Wrong tries after which an OTP is void."
     )
+    otp_resend_seconds: int = Field(
+        30, description="Shortest wait before another OTP goes to the same number."
+    )
+    otp_sends_per_mobile_per_hour: int = Field(
+        5, description="Most OTPs sent to one mobile number in an hour."
+    )
+    otp_sends_per_address_per_hour: int = Field(
+        30, description="Most OTPs requested from one client address in an hour."
+    )
+    login_failures_per_account: int = Field(
+        5,
+        description="Wrong passwords for one account, within `login_lockout_seconds`, "
+        "after which its logins are refused until the window passes.",
+    )
+    login_failures_per_address: int = Field(
+        50,
+        description="Failed logins from one client address, within "
+        "`login_lockout_seconds`, after which its logins are refused.",
+    )
+    login_lockout_seconds: int = Field(
+        900, description="The window that login failures are counted over."
+    )
+    password_min_score: int = Field(
+        3,
+        description="Least zxcvbn strength score (0 to 4) a new password must reach.",
+    )
+    redis_url: str | None = Field(
+        None,
+        validation_alias="REDIS_URL",
+        description="Redis for rate-limit counters shared by every process "
+        "(`redis://127.0.0.1:6379/0`); default: counters in process memory.",
+    )
     session_idle_seconds: int = Field(
         900, description="Inactivity after which a session ends (timed logout)."
     )

@@ -3,5 +3,14 @@
 from models.accounts import Account, OtpChallenge, Session
 from models.documents import IssuedDocument
 from models.requesters import Requester
+from models.security import ClosedAccount, SecurityEvent
 
-__all__ = ["Account", "IssuedDocument", "OtpChallenge", "Requester", "Session"]
+__all__ = [
+    "Account",
+    "ClosedAccount",
+    "IssuedDocument",
+    "OtpChallenge",
+    "Requester",
+    "SecurityEvent",
+    "Session",
+]

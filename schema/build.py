@@ -20,7 +20,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from config.settings import Settings
-from schema.mutation import Mutation
+from schema.mutations import Mutation
 from schema.query import Query
 
 logger = logging.getLogger(__name__)

@@ -116,6 +116,10 @@ class ErrorCode(enum.Enum):
     INVALID_ARGUMENT = strawberry.enum_value(
         "INVALID_ARGUMENT", description="An argument is out of its allowed range."
     )
+    RATE_LIMITED = strawberry.enum_value(
+        "RATE_LIMITED",
+        description="Too many tries; `retryAfterSeconds` says when to try again.",
+    )
     LINK_EXPIRED = strawberry.enum_value(
         "LINK_EXPIRED", description="The download link is invalid or expired."
     )
@@ -128,6 +132,10 @@ class Problem:
     field: str | None = strawberry.field(
         default=None, description="The argument or lookup field at fault, if any."
     )
+    retry_after_seconds: int | None = strawberry.field(
+        default=None,
+        description="For a refusal by a rate limit: seconds until a try may succeed.",
+    )
 
     @classmethod
     def of(cls, error: LockerError | AdapterError) -> Problem:
@@ -135,6 +143,7 @@ class Problem:
             code=ErrorCode[error.code],
             message=error.message,
             field=getattr(error, "field", None),
+            retry_after_seconds=getattr(error, "retry_after_seconds", None),
         )
 
 

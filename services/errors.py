@@ -15,10 +15,17 @@ class LockerError(Exception):
 
     code = "LOCKER_ERROR"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        retry_after_seconds: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.retry_after_seconds = retry_after_seconds
 
 
 class InvalidMobile(LockerError):
@@ -127,3 +134,9 @@ class InvalidCursor(LockerError):
 
 class InvalidArgument(LockerError):
     code = "INVALID_ARGUMENT"
+
+
+class RateLimited(LockerError):
+    """Too many tries or requests; ``retry_after_seconds`` says when to try again."""
+
+    code = "RATE_LIMITED"

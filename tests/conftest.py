@@ -22,7 +22,15 @@ from services.clock import FrozenClock
 from services.sms import MemorySmsSender
 
 # Children before parents, so that deleting never trips a foreign key.
-TABLES = ("session", "otp_challenge", "issued_document", "requester", "account")
+TABLES = (
+    "security_event",
+    "session",
+    "otp_challenge",
+    "issued_document",
+    "requester",
+    "closed_account",
+    "account",
+)
 
 
 def _is_postgres(url: str) -> bool:
