@@ -118,7 +118,7 @@ class Settings(BaseSettings):
         900, description="The window that login failures are counted over."
     )
     password_min_score: int = Field(
-        3,
+        2,
         description="Least zxcvbn strength score (0 to 4) a new password must reach.",
     )
     redis_url: str | None = Field(

@@ -30,7 +30,7 @@ class SecurityEvent(Model):
 
     class Meta:
         table = "security_event"
-        indexes = (("account", "created_at"),)
+        indexes = (("account_id", "created_at"),)
 
 
 class ClosedAccount(Model):

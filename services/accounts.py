@@ -33,15 +33,14 @@ from services.errors import (
     NotAuthenticated,
     SessionExpired,
     UsernameTaken,
-    WeakPassword,
 )
 from services.otp import OtpService
+from services.passwords import PasswordPolicy
+from services.security_events import SecurityLog
 
 logger = logging.getLogger(__name__)
 
 SIGN_UP = "sign_up"
-PASSWORD_MIN_LENGTH = 8
-PASSWORD_MAX_LENGTH = 128
 # Sessions seen again within this many seconds are not written to again: a
 # burst of requests costs one UPDATE, and the idle limit moves by at most this.
 SESSION_TOUCH_SECONDS = 5
@@ -91,11 +90,14 @@ class AccountService:
         otp: OtpService,
         clock: Clock,
         *,
+        security: SecurityLog,
         password_hasher: PasswordHasher | None = None,
     ) -> None:
         self.settings = settings
         self.otp = otp
         self.clock = clock
+        self.security = security
+        self.passwords = PasswordPolicy(settings.password_min_score)
         self._hasher = password_hasher or PasswordHasher()
         self._dummy_hash: str | None = None
 
@@ -148,7 +150,7 @@ class AccountService:
         """
         challenge = await self.otp.verified_challenge(challenge_id, purpose=SIGN_UP)
         username = _valid_username(username)
-        _check_password(password, username=username, mobile=challenge.mobile)
+        self.passwords.check(password, username=username, mobile=challenge.mobile)
 
         if await Account.exists(username=username):
             raise _username_taken()
@@ -327,29 +329,6 @@ def _valid_username(raw: str) -> str:
         )
 
     return username
-
-
-def _check_password(password: str, *, username: str, mobile: str) -> None:
-    """Raise ``WeakPassword`` saying why, for a password too easy to guess."""
-    if len(password) < PASSWORD_MIN_LENGTH:
-        reason = f"Use at least {PASSWORD_MIN_LENGTH} characters."
-    elif len(password) > PASSWORD_MAX_LENGTH:
-        reason = f"Use at most {PASSWORD_MAX_LENGTH} characters."
-    elif password.strip().lower() == username:
-        reason = "Do not use your username as your password."
-    elif _is_mobile(password, mobile):
-        reason = "Do not use your mobile number as your password."
-    else:
-        return
-
-    raise WeakPassword(f"Choose a stronger password. {reason}", field="password")
-
-
-def _is_mobile(password: str, mobile: str) -> bool:
-    try:
-        return normalise_mobile(password) == mobile
-    except InvalidMobile:
-        return False
 
 
 def _username_taken() -> UsernameTaken:

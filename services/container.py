@@ -16,6 +16,7 @@ from services.identity.ekyc import SandboxEkycProvider
 from services.links import DownloadLinks
 from services.locker import Locker
 from services.otp import OtpService
+from services.security_events import SecurityLog
 from services.sms import SmsSender, sms_sender_from_settings
 from services.storage import LocalObjectStore
 
@@ -36,6 +37,7 @@ class Services:
     keystore: IssuerKeyStore
     locker: Locker
     links: DownloadLinks
+    security: SecurityLog
 
 
 def build_services(
@@ -50,6 +52,7 @@ def build_services(
     sms = sms or sms_sender_from_settings(settings)
     registry = registry or AdapterRegistry.discover()
     otp = OtpService(settings, sms, clock)
+    security = SecurityLog(sms, clock)
     provider = SandboxEkycProvider(settings.ekyc_fixture or SANDBOX_RESIDENTS, otp)
     keystore = IssuerKeyStore(settings.keys_dir, generate=settings.generate_issuer_keys)
     locker = Locker(
@@ -71,10 +74,11 @@ def build_services(
         clock=clock,
         sms=sms,
         otp=otp,
-        accounts=AccountService(settings, otp, clock),
+        accounts=AccountService(settings, otp, clock, security=security),
         identity=IdentityService(settings, provider, clock),
         registry=registry,
         keystore=keystore,
         locker=locker,
         links=links,
+        security=security,
     )

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('user_agent', fields.CharField(default='', max_length=256)),
                 ('detail', fields.CharField(default='', max_length=200)),
             ],
-            options={'table': 'security_event', 'app': 'models', 'indexes': [Index(fields=['account', 'created_at'])], 'pk_attr': 'id', 'table_description': 'A security-relevant event on an account, shown to the resident.'},
+            options={'table': 'security_event', 'app': 'models', 'indexes': [Index(fields=['account_id', 'created_at'])], 'pk_attr': 'id', 'table_description': 'A security-relevant event on an account, shown to the resident.'},
             bases=['Model'],
         ),
     ]

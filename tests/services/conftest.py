@@ -1,20 +1,18 @@
 """Fixtures for the service tests: a database, a frozen clock, an SMS sink.
 
-Each test gets an empty database: an in-memory SQLite one by default, or, when
-``DATABASE_URL`` is set, the PostgreSQL server it names. There the tables live
-in a schema of their own (so suites run at once by others on the same server
-keep out of each other's way) and are emptied before every test.
+Each test gets the suite's database (``tests/conftest.py``: SQLite, or the
+PostgreSQL server ``DATABASE_URL`` names), migrated once and emptied after every
+test.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
 from argon2 import PasswordHasher
-from tortoise import Tortoise, connections
+from tortoise import Tortoise
 
 from config.database import tortoise_config
 from config.settings import Settings
@@ -24,45 +22,22 @@ from services.clock import FrozenClock
 from services.identity.aadhaar import IdentityService
 from services.identity.ekyc import SANDBOX_FIXTURE, SandboxEkycProvider
 from services.otp import OtpService
+from services.security_events import SecurityLog
 from services.sms import MemorySmsSender
+from tests.conftest import empty_tables
 
 from .helpers import PASSWORD, SignUp, fast_password_hasher
 
-POSTGRES_SCHEMA = "openlocker_services_tests"
-
-
-def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        return "sqlite://:memory:"
-    separator = "&" if "?" in url else "?"
-
-    return f"{url}{separator}schema={POSTGRES_SCHEMA}"
-
 
 @pytest.fixture
-async def database() -> AsyncIterator[None]:
-    """An initialised Tortoise with empty tables, closed after the test."""
-    url = _database_url()
-    config = tortoise_config(Settings.model_validate({}))
-    config["connections"] = {"default": url}
-    await Tortoise.init(config=config)
-
-    if url.startswith("postgres"):
-        connection = connections.get("default")
-        await connection.execute_script(
-            f"CREATE SCHEMA IF NOT EXISTS {POSTGRES_SCHEMA}"
-        )
-        await Tortoise.generate_schemas(safe=True)
-        await connection.execute_script(
-            "TRUNCATE account, otp_challenge, session CASCADE"
-        )
-    else:
-        await Tortoise.generate_schemas()
-
-    yield
-
-    await Tortoise.close_connections()
+async def database(database_url: str) -> AsyncIterator[None]:
+    """The suite's migrated database, open for one test and emptied after it."""
+    await Tortoise.init(config=tortoise_config(Settings(database_url=database_url)))
+    try:
+        yield
+    finally:
+        await empty_tables()
+        await Tortoise.close_connections()
 
 
 @pytest.fixture
@@ -111,7 +86,13 @@ def accounts(
     clock: FrozenClock,
     password_hasher: PasswordHasher,
 ) -> AccountService:
-    return AccountService(settings, otp_service, clock, password_hasher=password_hasher)
+    return AccountService(
+        settings,
+        otp_service,
+        clock,
+        security=SecurityLog(otp_service.sms, clock),
+        password_hasher=password_hasher,
+    )
 
 
 @pytest.fixture

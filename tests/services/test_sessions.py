@@ -14,6 +14,7 @@ from services.clock import FrozenClock
 from services.crypto import hash_token
 from services.errors import InvalidCredentials, NotAuthenticated, SessionExpired
 from services.otp import OtpService
+from services.security_events import SecurityLog
 
 from .helpers import PASSWORD, SignUp
 
@@ -69,7 +70,11 @@ async def test_unknown_account_and_wrong_password_fail_the_same_way(
     await sign_up(username="aarav", password=PASSWORD)
     hasher = CountingHasher()
     accounts = AccountService(
-        otp_service.settings, otp_service, clock, password_hasher=hasher
+        otp_service.settings,
+        otp_service,
+        clock,
+        security=SecurityLog(otp_service.sms, clock),
+        password_hasher=hasher,
     )
 
     with pytest.raises(InvalidCredentials) as wrong_password:
@@ -92,7 +97,11 @@ async def test_log_in_rehashes_a_password_stored_with_old_parameters(
     account = await sign_up(username="aarav", password=PASSWORD)
     stronger = PasswordHasher(time_cost=2, memory_cost=16, parallelism=1)
     accounts = AccountService(
-        otp_service.settings, otp_service, clock, password_hasher=stronger
+        otp_service.settings,
+        otp_service,
+        clock,
+        security=SecurityLog(otp_service.sms, clock),
+        password_hasher=stronger,
     )
 
     await accounts.log_in("aarav", PASSWORD, **BROWSER)

@@ -273,6 +273,9 @@ async def test_mobile_registered_while_signing_up_is_reported(
         ("short7!", "at least 8 characters"),
         ("x" * 129, "at most 128 characters"),
         ("Aarav_Sharma", "username"),
+        ("password", "common password"),
+        ("12345678", "common password"),
+        ("\x00" * 8, "letters, digits, spaces and symbols"),
         ("9810012345", "mobile number"),
         ("+91 98100 12345", "mobile number"),
     ],
@@ -289,7 +292,7 @@ async def test_weak_passwords_are_refused_with_a_reason(
     assert not await Account.exists(mobile=MOBILE)
 
 
-@pytest.mark.parametrize("password", ["8 chars!", "x" * 128])
+@pytest.mark.parametrize("password", ["Kq7#vW2p", "quiet-ochre-" * 10 + "harbour7"])
 async def test_passwords_at_the_length_limits_are_accepted(
     accounts: AccountService, sms: MemorySmsSender, password: str
 ) -> None:
