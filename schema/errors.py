@@ -120,6 +120,9 @@ class ErrorCode(enum.Enum):
         "RATE_LIMITED",
         description="Too many tries; `retryAfterSeconds` says when to try again.",
     )
+    SESSION_NOT_FOUND = strawberry.enum_value(
+        "SESSION_NOT_FOUND", description="No such session of this account."
+    )
     LINK_EXPIRED = strawberry.enum_value(
         "LINK_EXPIRED", description="The download link is invalid or expired."
     )

@@ -140,3 +140,7 @@ class RateLimited(LockerError):
     """Too many tries or requests; ``retry_after_seconds`` says when to try again."""
 
     code = "RATE_LIMITED"
+
+
+class SessionNotFound(LockerError):
+    code = "SESSION_NOT_FOUND"
