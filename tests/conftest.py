@@ -8,6 +8,7 @@ with the project's own migrations, and emptied after every test.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -44,22 +45,45 @@ def keys_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-async def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A database at the latest migration, empty of rows."""
-    url = os.environ.get("DATABASE_URL") or (
-        f"sqlite://{tmp_path_factory.mktemp('db') / 'locker.sqlite3'}"
-    )
-    settings = Settings(database_url=url)
-    config = tortoise_config(settings)
-    if _is_postgres(url):
-        await Tortoise.init(config=config)
-        await connections.get("default").execute_script(
-            "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"
+async def database_url(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[str]:
+    """A database at the latest migration, empty of rows.
+
+    On PostgreSQL each run gets a schema of its own, dropped at the end, so two
+    runs against one server (a developer's and CI's) never meet.
+    """
+    server_url = os.environ.get("DATABASE_URL")
+    if server_url is None or not _is_postgres(server_url):
+        url = server_url or (
+            f"sqlite://{tmp_path_factory.mktemp('db') / 'locker.sqlite3'}"
         )
+        await _migrate(url)
+        yield url
+        return
+
+    schema = f"test_run_{os.getpid()}_{secrets.token_hex(4)}"
+    separator = "&" if "?" in server_url else "?"
+    url = f"{server_url}{separator}schema={schema}"
+    await _execute(server_url, f'CREATE SCHEMA "{schema}"')
+    try:
+        await _migrate(url)
+        yield url
+    finally:
+        await _execute(server_url, f'DROP SCHEMA "{schema}" CASCADE')
+
+
+async def _execute(url: str, sql: str) -> None:
+    await Tortoise.init(config=tortoise_config(Settings(database_url=url)))
+    try:
+        await connections.get("default").execute_script(sql)
+    finally:
         await Tortoise.close_connections()
-    await migrate(config=config)
+
+
+async def _migrate(url: str) -> None:
+    await migrate(config=tortoise_config(Settings(database_url=url)))
     await Tortoise.close_connections()
-    return url
 
 
 async def empty_tables() -> None:
