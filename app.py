@@ -75,6 +75,7 @@ def create_app(
         try:
             yield
         finally:
+            await ready_services.limiter.aclose()
             await Tortoise.close_connections()
 
     routes = [

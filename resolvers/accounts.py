@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from models import Account, OtpChallenge, Session
-from resolvers.context import LockerContext, client_address
+from resolvers.context import LockerContext, client_address, client_info
 from services.errors import NotAuthenticated, OtpChallengeNotFound
 from services.identity import aadhaar
 
@@ -20,7 +20,9 @@ def _challenge_id(raw: str) -> uuid.UUID:
 
 
 async def start_sign_up(context: LockerContext, mobile: str) -> OtpChallenge:
-    challenge_id = await context.services.accounts.start_sign_up(mobile)
+    challenge_id = await context.services.accounts.start_sign_up(
+        mobile, client_address=client_address(context.request)
+    )
     return await OtpChallenge.get(id=challenge_id)
 
 
@@ -32,19 +34,22 @@ async def complete_sign_up(
     context: LockerContext, challenge_id: str, username: str, password: str
 ) -> Account:
     return await context.services.accounts.complete_sign_up(
-        _challenge_id(challenge_id), username, password
+        _challenge_id(challenge_id),
+        username,
+        password,
+        client=client_info(context.request),
     )
 
 
 async def log_in(
     context: LockerContext, identifier: str, password: str
 ) -> tuple[Session, str]:
-    request = context.request
+    client = client_info(context.request)
     return await context.services.accounts.log_in(
         identifier,
         password,
-        client_address=client_address(request),
-        user_agent=request.headers.get("user-agent", "")[:256],
+        client_address=client.address,
+        user_agent=client.user_agent,
     )
 
 

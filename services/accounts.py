@@ -6,6 +6,10 @@ password and spends the code. ``log_in`` answers a bearer token that
 ``authenticate`` turns back into the account until ``log_out``, the idle limit
 or the session's lifetime ends it. Passwords are kept as argon2id hashes,
 tokens as SHA-256 hashes.
+
+Repeated wrong passwords pause sign-ins for the account and for the client
+address (``LoginThrottle``); sign-ups, sign-ins, failures and pauses go to the
+resident's security log.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import logging
 import re
 import uuid
 from datetime import timedelta
+from typing import NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -36,7 +41,8 @@ from services.errors import (
 )
 from services.otp import OtpService
 from services.passwords import PasswordPolicy
-from services.security_events import SecurityLog
+from services.ratelimit import LoginAttempt, LoginThrottle, RateLimiter
+from services.security_events import ClientInfo, SecurityEventKind, SecurityLog
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +87,8 @@ class AccountService:
 
     ``password_hasher`` defaults to argon2id with argon2-cffi's current
     parameters; a stored hash made with other parameters is rehashed at the
-    next successful log-in.
+    next successful log-in. ``limiter`` (default: the OTP service's) counts
+    failed sign-ins.
     """
 
     def __init__(
@@ -92,11 +99,13 @@ class AccountService:
         *,
         security: SecurityLog,
         password_hasher: PasswordHasher | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.settings = settings
         self.otp = otp
         self.clock = clock
         self.security = security
+        self.throttle = LoginThrottle(limiter or otp.limiter, settings)
         self.passwords = PasswordPolicy(settings.password_min_score)
         self._hasher = password_hasher or PasswordHasher()
         self._dummy_hash: str | None = None
@@ -106,12 +115,15 @@ class AccountService:
         """See the module-level ``normalise_mobile``."""
         return normalise_mobile(raw)
 
-    async def start_sign_up(self, mobile: str) -> uuid.UUID:
+    async def start_sign_up(
+        self, mobile: str, *, client_address: str | None = None
+    ) -> uuid.UUID:
         """Text a sign-up code to ``mobile`` and answer the challenge id.
 
         A mobile that already has an account gets a message saying so instead
         of a code, and its challenge refuses every code like a wrong one: the
-        caller learns nothing about who is registered.
+        caller learns nothing about who is registered. The OTP sending limits
+        (``RateLimited``) count and refuse alike either way.
         """
         mobile = normalise_mobile(mobile)
         minutes = max(1, self.settings.otp_ttl_seconds // 60)
@@ -123,6 +135,7 @@ class AccountService:
                 text="Someone asked to sign up to openlocker with this number, "
                 "but you already have an account. Sign in with your username "
                 "or mobile number instead.",
+                client_address=client_address,
             )
         else:
             challenge = await self.otp.issue(
@@ -130,6 +143,7 @@ class AccountService:
                 mobile,
                 text="{code} is your openlocker sign-up code. It is valid for "
                 f"{minutes} minutes. Do not share it with anyone.",
+                client_address=client_address,
             )
 
         return challenge.id
@@ -139,14 +153,20 @@ class AccountService:
         await self.otp.verify(challenge_id, code, purpose=SIGN_UP)
 
     async def complete_sign_up(
-        self, challenge_id: uuid.UUID | str, username: str, password: str
+        self,
+        challenge_id: uuid.UUID | str,
+        username: str,
+        password: str,
+        *,
+        client: ClientInfo | None = None,
     ) -> Account:
         """Create the account for the mobile the verified challenge proved.
 
         Raises the OTP errors of ``OtpService.verified_challenge`` and
         ``consume``, ``InvalidUsername``, ``UsernameTaken``, ``WeakPassword``
         and ``MobileAlreadyRegistered``. The challenge is spent in the same
-        transaction that creates the account.
+        transaction that creates the account; the sign-up is recorded in the
+        new account's security log with ``client``.
         """
         challenge = await self.otp.verified_challenge(challenge_id, purpose=SIGN_UP)
         username = _valid_username(username)
@@ -175,6 +195,7 @@ class AccountService:
             raise _mobile_taken() from error
 
         logger.info("account created", extra={"account_id": str(account.id)})
+        await self.security.record(account, SecurityEventKind.SIGNED_UP, client=client)
 
         return account
 
@@ -190,24 +211,31 @@ class AccountService:
 
         Answers the session and its bearer token, which is shown only this
         once. An unknown account and a wrong password raise the same
-        ``InvalidCredentials`` after the same work (an argon2 verify).
+        ``InvalidCredentials`` after the same work (an argon2 verify), and
+        count alike towards the pause after repeated failures: while the
+        account or ``client_address`` is paused, ``RateLimited`` says for how
+        long, before any password is checked.
         """
+        client = ClientInfo(address=client_address, user_agent=user_agent)
         account = await _find_account(identifier)
+        attempt = self.throttle.attempt(
+            str(account.id) if account else _identifier_subject(identifier),
+            client_address,
+        )
+        await self.throttle.admit(attempt)
         stored_hash = account.password_hash if account else await self._dummy()
 
         password_ok = await asyncio.to_thread(self._verify, stored_hash, password)
         if account is None or not password_ok:
-            logger.debug("log-in refused")
-            raise InvalidCredentials(
-                "The username or mobile number and password do not match; "
-                "check them and try again.",
-            )
+            await self._log_in_failed(account, attempt, client)
 
+        await self.throttle.succeeded(attempt)
         if self._hasher.check_needs_rehash(account.password_hash):
             await self._rehash(account, password)
         session, token = await self._start_session(
             account, client_address=client_address, user_agent=user_agent
         )
+        await self.security.record(account, SecurityEventKind.LOGGED_IN, client=client)
 
         return session, token
 
@@ -258,6 +286,36 @@ class AccountService:
         if ended:
             logger.info("session ended by log-out")
 
+    async def _log_in_failed(
+        self, account: Account | None, attempt: LoginAttempt, client: ClientInfo
+    ) -> NoReturn:
+        """Count the failure, tell the account's owner, and refuse the sign-in."""
+        paused = await self.throttle.failed(attempt)
+        logger.debug("log-in refused")
+        if account is not None:
+            await self.security.record(
+                account, SecurityEventKind.LOGIN_FAILED, client=client
+            )
+        if account is not None and paused:
+            minutes = max(1, self.settings.login_lockout_seconds // 60)
+            await self.security.record(
+                account,
+                SecurityEventKind.LOCKED_OUT,
+                client=client,
+                notice="Security notice: sign-ins to your openlocker account were "
+                f"paused for {minutes} minutes after repeated wrong passwords. If "
+                "this was not you, reset your password.",
+            )
+            logger.info(
+                "sign-ins paused after repeated failures",
+                extra={"account_id": str(account.id)},
+            )
+
+        raise InvalidCredentials(
+            "The username or mobile number and password do not match; "
+            "check them and try again.",
+        )
+
     async def _start_session(
         self, account: Account, *, client_address: str, user_agent: str
     ) -> tuple[Session, str]:
@@ -304,6 +362,23 @@ class AccountService:
             return self._hasher.verify(stored_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+    async def hash_password(self, password: str) -> str:
+        """``password`` as argon2id, in a worker thread; for every new password."""
+        return await asyncio.to_thread(self._hasher.hash, password)
+
+    async def password_matches(self, account: Account, password: str) -> bool:
+        """Whether ``password`` is the account's, checked in a worker thread."""
+        return await asyncio.to_thread(self._verify, account.password_hash, password)
+
+
+def _identifier_subject(identifier: str) -> str:
+    """What failed sign-ins to an identifier no account has are counted under:
+    the same for every way of writing it, as for a real account."""
+    try:
+        return "mobile:" + normalise_mobile(identifier)
+    except InvalidMobile:
+        return "username:" + identifier.strip().lower()
 
 
 async def _find_account(identifier: str) -> Account | None:

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from adapters.registry import AdapterRegistry
 from config.settings import Settings
+from services.account_changes import AccountChanges
 from services.accounts import AccountService
 from services.clock import Clock, SystemClock
+from services.closure import AccountClosure, default_erasers
 from services.documents.keys import IssuerKeyStore
 from services.documents.render import DocumentRenderer
 from services.identity.aadhaar import IdentityService
@@ -16,7 +18,10 @@ from services.identity.ekyc import SandboxEkycProvider
 from services.links import DownloadLinks
 from services.locker import Locker
 from services.otp import OtpService
+from services.ratelimit import RateLimiter
+from services.recovery import RecoveryService
 from services.security_events import SecurityLog
+from services.sessions import SessionService
 from services.sms import SmsSender, sms_sender_from_settings
 from services.storage import LocalObjectStore
 
@@ -38,6 +43,11 @@ class Services:
     locker: Locker
     links: DownloadLinks
     security: SecurityLog
+    limiter: RateLimiter
+    recovery: RecoveryService
+    account_changes: AccountChanges
+    sessions: SessionService
+    closure: AccountClosure
 
 
 def build_services(
@@ -51,8 +61,10 @@ def build_services(
     clock = clock or SystemClock()
     sms = sms or sms_sender_from_settings(settings)
     registry = registry or AdapterRegistry.discover()
-    otp = OtpService(settings, sms, clock)
+    limiter = RateLimiter.from_settings(settings, clock)
+    otp = OtpService(settings, sms, clock, limiter=limiter)
     security = SecurityLog(sms, clock)
+    accounts = AccountService(settings, otp, clock, security=security)
     provider = SandboxEkycProvider(settings.ekyc_fixture or SANDBOX_RESIDENTS, otp)
     keystore = IssuerKeyStore(settings.keys_dir, generate=settings.generate_issuer_keys)
     locker = Locker(
@@ -74,11 +86,16 @@ def build_services(
         clock=clock,
         sms=sms,
         otp=otp,
-        accounts=AccountService(settings, otp, clock, security=security),
-        identity=IdentityService(settings, provider, clock),
+        accounts=accounts,
+        identity=IdentityService(settings, provider, clock, security=security),
         registry=registry,
         keystore=keystore,
         locker=locker,
         links=links,
         security=security,
+        limiter=limiter,
+        recovery=RecoveryService(settings, accounts, otp, security, clock),
+        account_changes=AccountChanges(settings, accounts, otp, security, sms, clock),
+        sessions=SessionService(settings, security, clock),
+        closure=AccountClosure(otp, sms, clock, erasers=default_erasers(locker)),
     )

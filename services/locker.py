@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -40,6 +40,8 @@ from services.matching import holder_matches
 from services.storage import ObjectStore
 
 logger = logging.getLogger(__name__)
+
+_RENDITION_SUFFIXES = (".xml", ".pdf", ".json")
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,11 @@ def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
             "The paging cursor is not one this API gave; start from the first page.",
             field="after",
         ) from error
+
+
+def _rendition_key(uri: str) -> str:
+    """The object key, less its suffix, a URI's cached rendition is kept under."""
+    return f"rendered/{hashlib.sha256(uri.encode()).hexdigest()}"
 
 
 def _optional_date(value: str | None) -> date | None:
@@ -223,7 +230,7 @@ class Locker:
 
         Callers authorise first: this answers any URI an adapter serves.
         """
-        key = f"rendered/{hashlib.sha256(uri.encode()).hexdigest()}"
+        key = _rendition_key(uri)
         if not refresh:
             cached = await self._cached(key)
             if cached is not None:
@@ -240,6 +247,16 @@ class Locker:
         await self._store.put(f"{key}.json", _metadata_of(content))
 
         return content
+
+    async def forget_renditions(self, uris: Iterable[str]) -> None:
+        """Delete the cached XML, PDF and metadata of each URI, if any.
+
+        For erasure: the next reader of a URI, if any, makes them afresh.
+        """
+        for uri in uris:
+            key = _rendition_key(uri)
+            for suffix in _RENDITION_SUFFIXES:
+                await self._store.delete(f"{key}{suffix}")
 
     async def _cached(self, key: str) -> DocumentContent | None:
         metadata_bytes = await self._store.get(f"{key}.json")

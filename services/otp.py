@@ -4,12 +4,21 @@ A challenge is a row in ``otp_challenge``: the code itself is never stored,
 only ``keyed_hash(secret_key, "<challenge id>:<code>", purpose="otp")``. Every
 state change (a wrong try, verification, consumption) is a conditional UPDATE,
 so the rules hold when many app processes share one database.
+
+Sending is limited through the shared ``RateLimiter``: a new code for the same
+purpose and mobile no sooner than ``otp_resend_seconds`` after the last (unless
+that one was entered), at most ``otp_sends_per_mobile_per_hour`` to one mobile and
+``otp_sends_per_address_per_hour`` asked for from one client address. A refused
+send raises ``RateLimited`` and leaves no trace but the count. A new code voids
+the older unanswered ones of its purpose and mobile, so that asking again does
+not multiply the tries.
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
+import math
 import secrets
 import uuid
 from datetime import datetime, timedelta
@@ -29,12 +38,15 @@ from services.errors import (
     OtpExpired,
     OtpInvalid,
     OtpNotVerified,
+    RateLimited,
 )
+from services.ratelimit import Limit, RateLimiter
 from services.sms import SmsSender
 
 logger = logging.getLogger(__name__)
 
 CODE_PLACEHOLDER = "{code}"
+HOUR = 3600
 
 
 class OtpService:
@@ -47,11 +59,28 @@ class OtpService:
     of verification, so that one proof is spent exactly once.
     """
 
-    def __init__(self, settings: Settings, sms: SmsSender, clock: Clock) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        sms: SmsSender,
+        clock: Clock,
+        *,
+        limiter: RateLimiter | None = None,
+    ) -> None:
         self.settings = settings
         self.sms = sms
         self.clock = clock
+        self.limiter = limiter or RateLimiter.in_memory(
+            secret_key=settings.secret_key.get_secret_value(), clock=clock
+        )
         self._key = settings.secret_key.get_secret_value().encode()
+        self._resend = Limit.fixed_window(1, settings.otp_resend_seconds)
+        self._per_mobile = Limit.moving_window(
+            settings.otp_sends_per_mobile_per_hour, HOUR
+        )
+        self._per_address = Limit.moving_window(
+            settings.otp_sends_per_address_per_hour, HOUR
+        )
 
     @property
     def ttl(self) -> timedelta:
@@ -66,15 +95,19 @@ class OtpService:
         text: str,
         account: Account | None = None,
         payload: dict[str, Any] | None = None,
+        client_address: str | None = None,
     ) -> OtpChallenge:
         """Create a challenge for ``purpose`` and text its code to ``mobile``.
 
         ``text`` is the message with ``{code}`` where the six digits go.
         ``payload`` keeps what the purpose needs after verification; it must
-        hold no secret in clear.
+        hold no secret in clear. ``client_address`` is where the request came
+        from, for the per-address limit. Raises ``RateLimited``, sending
+        nothing and creating no challenge, when a sending limit refuses.
         """
         if CODE_PLACEHOLDER not in text:
             raise ValueError("OtpService.issue needs a text with a {code} placeholder")
+        await self._reserve_send(purpose, mobile, client_address)
         code = f"{secrets.randbelow(1_000_000):06d}"
         challenge = await self._create(purpose, mobile, code, account, payload)
 
@@ -87,21 +120,30 @@ class OtpService:
         return challenge
 
     async def issue_decoy(
-        self, purpose: str, mobile: str, *, text: str
+        self,
+        purpose: str,
+        mobile: str,
+        *,
+        text: str | None,
+        client_address: str | None = None,
     ) -> OtpChallenge:
         """Create a challenge no code can answer, and send ``text`` (no code).
 
         For answering a request without revealing what it found: the caller
         gets a challenge id like any other, every code is refused exactly as a
-        wrong code is, and only the owner of the mobile reads why.
+        wrong code is, the sending limits count and refuse exactly as for
+        ``issue``, and only the owner of the mobile reads why. With ``text``
+        None nothing is sent: for a mobile that belongs to no one.
         """
-        if CODE_PLACEHOLDER in text:
+        if text is not None and CODE_PLACEHOLDER in text:
             raise ValueError("OtpService.issue_decoy sends no code: drop {code}")
+        await self._reserve_send(purpose, mobile, client_address)
         # A 256-bit secret nobody is told: no six-digit code hashes to it.
         unanswerable = secrets.token_hex(32)
         challenge = await self._create(purpose, mobile, unanswerable, None, None)
 
-        await self.sms.send(mobile, text)
+        if text is not None:
+            await self.sms.send(mobile, text)
 
         return challenge
 
@@ -138,6 +180,12 @@ class OtpService:
                 "This code has already been used; ask for a new one.", field="otp"
             )
         challenge.verified_at = now
+
+        # The wait between codes guards a code nobody has answered yet; once
+        # one was entered, the next request for the purpose is not a resend.
+        await self.limiter.clear(
+            self._resend_key(challenge.purpose, challenge.mobile), self._resend
+        )
 
         return challenge
 
@@ -188,6 +236,7 @@ class OtpService:
     ) -> OtpChallenge:
         challenge_id = uuid.uuid4()
         now = self.clock.now()
+        await self._void_unanswered(purpose, mobile, now)
 
         return await OtpChallenge.create(
             id=challenge_id,
@@ -199,6 +248,51 @@ class OtpService:
             account=account,
             payload=payload or {},
         )
+
+    async def _reserve_send(
+        self, purpose: str, mobile: str, client_address: str | None
+    ) -> None:
+        """Count one send against every limit, or raise ``RateLimited``.
+
+        All limits are looked at first, so that the answer names the longest
+        wait; each is then hit atomically, which is what holds under races.
+        The address is counted first: a refusal further on costs the asker's
+        own address, never the mobile's hourly allowance.
+        """
+        limits = [
+            (self._resend_key(purpose, mobile), self._resend, _resend_refused),
+            (self.limiter.key("otp:mobile", mobile), self._per_mobile, _mobile_refused),
+        ]
+        if client_address:
+            address_key = self.limiter.key("otp:address", client_address)
+            limits.insert(0, (address_key, self._per_address, _address_refused))
+
+        waits = [
+            (await self.limiter.retry_after(key, limit), refused)
+            for key, limit, refused in limits
+        ]
+        longest, refused = max(waits, key=lambda wait: wait[0])
+        if longest:
+            raise refused(longest)
+
+        for key, limit, refused in limits:
+            if not await self.limiter.hit(key, limit):
+                raise refused(await self.limiter.retry_after(key, limit) or 1)
+
+    def _resend_key(self, purpose: str, mobile: str) -> str:
+        return self.limiter.key(f"otp:resend:{purpose}", mobile)
+
+    async def _void_unanswered(self, purpose: str, mobile: str, now: datetime) -> None:
+        """End the older codes of ``purpose`` sent to ``mobile`` not yet entered."""
+        voided = await OtpChallenge.filter(
+            purpose=purpose,
+            mobile=mobile,
+            verified_at__isnull=True,
+            consumed_at__isnull=True,
+            expires_at__gt=now,
+        ).update(expires_at=now)
+        if voided:
+            logger.debug("older OTP challenges voided", extra={"count": voided})
 
     async def _get(self, challenge_id: uuid.UUID | str, purpose: str) -> OtpChallenge:
         try:
@@ -271,3 +365,34 @@ class OtpService:
             f"{'try' if tries_left == 1 else 'tries'} left.",
             field="otp",
         )
+
+
+def _wait(seconds: int) -> str:
+    """``45 seconds``, or ``12 minutes`` once it is longer than a minute and a half."""
+    if seconds <= 90:
+        return f"{seconds} {'second' if seconds == 1 else 'seconds'}"
+
+    return f"{math.ceil(seconds / 60)} minutes"
+
+
+def _resend_refused(seconds: int) -> RateLimited:
+    return RateLimited(
+        f"A code was just sent to this number; ask again in {_wait(seconds)}.",
+        retry_after_seconds=seconds,
+    )
+
+
+def _mobile_refused(seconds: int) -> RateLimited:
+    return RateLimited(
+        "Too many codes were sent to this number in the last hour; try again "
+        f"in {_wait(seconds)}.",
+        retry_after_seconds=seconds,
+    )
+
+
+def _address_refused(seconds: int) -> RateLimited:
+    return RateLimited(
+        "Too many codes were asked for from your network in the last hour; "
+        f"try again in {_wait(seconds)}.",
+        retry_after_seconds=seconds,
+    )

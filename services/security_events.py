@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import enum
 import logging
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.expressions import Q
 
 from models import Account, SecurityEvent
 from services.clock import Clock
+from services.errors import InvalidCursor
 from services.sms import SmsSender
 
 logger = logging.getLogger(__name__)
@@ -35,6 +42,35 @@ class ClientInfo:
 
     address: str = ""
     user_agent: str = ""
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """One page of an account's security events, newest first."""
+
+    items: list[SecurityEvent]
+    cursors: list[str]
+    end_cursor: str | None
+    has_next_page: bool
+    total_count: int
+
+
+def _encode_cursor(event: SecurityEvent) -> str:
+    raw = f"{event.created_at.isoformat()}|{event.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        created_at, _, event_id = (
+            base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        )
+        return datetime.fromisoformat(created_at), uuid.UUID(event_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+        raise InvalidCursor(
+            "The paging cursor is not one this API gave; start from the first page.",
+            field="after",
+        ) from error
 
 
 class SecurityLog:
@@ -74,3 +110,30 @@ class SecurityLog:
             await self._sms.send(account.mobile, notice)
 
         return event
+
+    async def events(
+        self, account: Account, *, first: int, after: str | None = None
+    ) -> EventPage:
+        """The account's events, newest first, ``first`` at a time.
+
+        ``after`` is a cursor from an earlier page; one this log did not give
+        raises ``InvalidCursor``. Events recorded in the same instant keep a
+        stable order (by id), so no event is skipped or repeated between pages.
+        """
+        query = SecurityEvent.filter(account_id=account.id)
+        total = await query.count()
+        if after is not None:
+            created_at, event_id = _decode_cursor(after)
+            query = query.filter(
+                Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=event_id)
+            )
+        rows = await query.order_by("-created_at", "-id").limit(first + 1)
+
+        items = rows[:first]
+        return EventPage(
+            items=items,
+            cursors=[_encode_cursor(item) for item in items],
+            end_cursor=_encode_cursor(items[-1]) if items else None,
+            has_next_page=len(rows) > first,
+            total_count=total,
+        )

@@ -99,6 +99,8 @@ def settings(tmp_path: Path, database_url: str, keys_dir: Path) -> Settings:
         database_url=database_url,
         issuer_keys_dir=keys_dir,
         sms_sender="memory",
+        # counters in memory, so tests never share them through a Redis server
+        redis_url=None,
         migrate_on_start=False,
         public_url="http://testserver",
     )

@@ -7,8 +7,16 @@ import strawberry
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.documents import DocumentMutations
 from schema.mutations.identity import IdentityMutations
+from schema.mutations.recovery import RecoveryMutations
+from schema.mutations.security import SecurityMutations
 
 
 @strawberry.type(description="What can be done.")
-class Mutation(AccountMutations, IdentityMutations, DocumentMutations):
+class Mutation(
+    AccountMutations,
+    RecoveryMutations,
+    SecurityMutations,
+    IdentityMutations,
+    DocumentMutations,
+):
     pass

@@ -13,9 +13,11 @@ from models import Account, OtpChallenge
 from models import Session as SessionRow
 from resolvers import accounts as account_resolvers
 from resolvers import documents as document_resolvers
+from resolvers import security as security_resolvers
 from resolvers.context import LockerContext
 from schema.errors import as_graphql_error
 from schema.types.documents import IssuedDocumentConnection
+from schema.types.security import SecurityEventConnection, SessionInfo
 from services.errors import LockerError
 from services.identity.ekyc import EkycRequest
 
@@ -113,6 +115,38 @@ class Resident:
             raise as_graphql_error(error) from error
 
         return IssuedDocumentConnection.of(page)
+
+    @strawberry.field(
+        description="The resident's latest sessions (at most 50), newest first, "
+        "signed-out ones included."
+    )
+    async def sessions(self, info: Info[LockerContext, None]) -> list[SessionInfo]:
+        views = await security_resolvers.sessions(info.context, self.account)
+        return [SessionInfo.of(view) for view in views]
+
+    @strawberry.field(
+        description="The account's security log, newest first; null, with an "
+        "error whose `extensions.code` is INVALID_CURSOR or INVALID_ARGUMENT, "
+        "when `after` or `first` is not valid."
+    )
+    async def security_events(
+        self,
+        info: Info[LockerContext, None],
+        first: Annotated[
+            int, strawberry.argument(description="How many, at most 100.")
+        ] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="Continue after this cursor.")
+        ] = None,
+    ) -> SecurityEventConnection | None:
+        try:
+            page = await security_resolvers.security_events(
+                info.context, self.account, first, after
+            )
+        except LockerError as error:
+            raise as_graphql_error(error) from error
+
+        return SecurityEventConnection.of(page)
 
 
 @strawberry.type(description="The account exists; sign in with its username.")

@@ -37,6 +37,7 @@ from services.errors import (
     OtpExpired,
 )
 from services.identity.ekyc import EkycProvider, EkycRequest
+from services.security_events import ClientInfo, SecurityEventKind, SecurityLog
 
 logger = logging.getLogger(__name__)
 
@@ -49,24 +50,36 @@ class IdentityService:
     ``start_link`` validates the number and asks the provider to text an OTP
     to the mobile registered with Aadhaar; ``confirm_link`` hands the OTP to
     the provider and stores the number and the identity eKYC confirmed.
+    A link is recorded in the resident's ``security`` log, with a notice by
+    SMS; without a log (a service built alone, in tests) nothing is recorded.
     """
 
     def __init__(
-        self, settings: Settings, provider: EkycProvider, clock: Clock
+        self,
+        settings: Settings,
+        provider: EkycProvider,
+        clock: Clock,
+        *,
+        security: SecurityLog | None = None,
     ) -> None:
         self.settings = settings
         self.provider = provider
         self.clock = clock
+        self.security = security
         self._key = settings.secret_key.get_secret_value().encode()
         self._box = SecretBox.from_base64(settings.aadhaar_key.get_secret_value())
 
-    async def start_link(self, account: Account, aadhaar: str) -> EkycRequest:
+    async def start_link(
+        self, account: Account, aadhaar: str, *, client_address: str | None = None
+    ) -> EkycRequest:
         """Start linking ``aadhaar`` (spaces allowed) to ``account``.
 
         Raises ``InvalidAadhaar`` for a number that fails the format or the
         Verhoeff check, ``AadhaarAlreadyLinked`` when the account already has
-        a number, and whatever the provider raises (``EkycFailed``). A number
-        linked to another account is refused only at ``confirm_link``.
+        a number, and whatever the provider raises (``EkycFailed``, or
+        ``RateLimited`` when its OTP limits refuse; ``client_address`` is
+        passed on for them). A number linked to another account is refused
+        only at ``confirm_link``.
         """
         number = _valid_aadhaar(aadhaar)
         if account.aadhaar_hash is not None:
@@ -78,7 +91,7 @@ class IdentityService:
         # learn who has a locker.
         number_hash = self._hash(number)
 
-        request = await self.provider.request_otp(number)
+        request = await self.provider.request_otp(number, client_address=client_address)
         sealed = self._box.encrypt(number.encode(), context=_context(account))
         now = self.clock.now()
 
@@ -100,7 +113,12 @@ class IdentityService:
         return request
 
     async def confirm_link(
-        self, account: Account, transaction_id: str, otp: str
+        self,
+        account: Account,
+        transaction_id: str,
+        otp: str,
+        *,
+        client: ClientInfo | None = None,
     ) -> Account:
         """Finish the link ``start_link`` began for this account.
 
@@ -108,7 +126,8 @@ class IdentityService:
         from this account, ``OtpAlreadyUsed``/``OtpExpired`` for a finished or
         stale one, the provider's OTP errors, and ``AadhaarAlreadyLinked``
         when the account or the number got linked meanwhile. Answers the
-        account with its Aadhaar and verified identity filled in.
+        account with its Aadhaar and verified identity filled in, and records
+        the link (from ``client``) with a notice to the account's mobile.
         """
         pending = await self._pending_link(account, transaction_id)
         if account.aadhaar_hash is not None:
@@ -163,6 +182,7 @@ class IdentityService:
         for name, value in linked_fields.items():
             setattr(account, name, value)
         logger.info("Aadhaar linked", extra={"account_id": str(account.id)})
+        await self._record_link(account, mask_aadhaar(number[-4:]), client)
 
         return account
 
@@ -173,6 +193,22 @@ class IdentityService:
     def identity_of(self, account: Account) -> Identity | None:
         """See the module-level ``identity_of``."""
         return identity_of(account)
+
+    async def _record_link(
+        self, account: Account, masked: str, client: ClientInfo | None
+    ) -> None:
+        if self.security is None:
+            return
+
+        await self.security.record(
+            account,
+            SecurityEventKind.AADHAAR_LINKED,
+            client=client,
+            detail=f"Aadhaar {masked}",
+            notice=f"Security notice: Aadhaar {masked} was linked to your "
+            "openlocker account. If this was not you, reset your password and "
+            "tell openlocker support.",
+        )
 
     @property
     def _ttl(self) -> timedelta:

@@ -50,12 +50,15 @@ class EkycProvider(Protocol):
     """An Aadhaar eKYC service.
 
     ``aadhaar`` is a validated 12-digit number. ``request_otp`` raises
-    ``EkycFailed`` when the provider will not send a code for it; ``confirm``
-    raises the OTP errors (``OtpInvalid``, ``OtpExpired``, ...) or
-    ``EkycFailed``.
+    ``EkycFailed`` when the provider will not send a code for it, and
+    ``RateLimited`` when its sending limits refuse (``client_address`` is the
+    resident's, for the per-address limit); ``confirm`` raises the OTP errors
+    (``OtpInvalid``, ``OtpExpired``, ...) or ``EkycFailed``.
     """
 
-    async def request_otp(self, aadhaar: str) -> EkycRequest: ...
+    async def request_otp(
+        self, aadhaar: str, *, client_address: str | None = None
+    ) -> EkycRequest: ...
 
     async def confirm(self, transaction_id: str, otp: str) -> EkycIdentity: ...
 
@@ -70,8 +73,9 @@ class SandboxEkycProvider:
     """A stand-in for UIDAI over a fixture of invented residents.
 
     Codes go through ``OtpService`` (purpose ``ekyc``) to the resident's
-    registered mobile, so tests read them from the SMS sink. The challenge's
-    payload keeps only the keyed hash of the number, never the number.
+    registered mobile, so tests read them from the SMS sink and the locker's
+    OTP limits apply. The challenge's payload keeps only the keyed hash of the
+    number, never the number.
     """
 
     def __init__(self, fixture_path: Path, otp: OtpService) -> None:
@@ -82,7 +86,9 @@ class SandboxEkycProvider:
             self._hash(number): resident for number, resident in self._residents.items()
         }
 
-    async def request_otp(self, aadhaar: str) -> EkycRequest:
+    async def request_otp(
+        self, aadhaar: str, *, client_address: str | None = None
+    ) -> EkycRequest:
         """Text a code to the resident's registered mobile, as UIDAI would."""
         resident = self._residents.get(aadhaar)
         if resident is None:
@@ -99,6 +105,7 @@ class SandboxEkycProvider:
             text="{code} is your Aadhaar OTP to verify your identity with "
             f"openlocker. It is valid for {minutes} minutes. Do not share it.",
             payload={"aadhaar_hash": self._hash(aadhaar)},
+            client_address=client_address,
         )
 
         return EkycRequest(

@@ -165,20 +165,30 @@ async def test_a_second_account_cannot_link_the_same_number(
 
 
 async def test_two_accounts_confirming_the_same_number_link_only_one(
-    identity: IdentityService, sign_up: SignUp, sms: MemorySmsSender
+    identity: IdentityService,
+    sign_up: SignUp,
+    sms: MemorySmsSender,
+    clock: FrozenClock,
 ) -> None:
     first = await sign_up(mobile="9000012345", username="aarav")
     second = await sign_up(mobile="9000067890", username="aarav_again")
     first_request = await identity.start_link(first, AARAV_AADHAAR)
     first_otp = sms.last_otp(AARAV_AADHAAR_MOBILE)
+    clock.advance(30)  # the wait before another code goes to the same mobile
     second_request = await identity.start_link(second, AARAV_AADHAAR)
     second_otp = sms.last_otp(AARAV_AADHAAR_MOBILE)
 
-    await identity.confirm_link(first, first_request.transaction_id, first_otp)
+    # The newer code voids the older one sent to the same mobile.
+    with pytest.raises(OtpExpired):
+        await identity.confirm_link(first, first_request.transaction_id, first_otp)
+    await identity.confirm_link(second, second_request.transaction_id, second_otp)
+    retry = await identity.start_link(first, AARAV_AADHAAR)
     with pytest.raises(AadhaarAlreadyLinked, match="another account"):
-        await identity.confirm_link(second, second_request.transaction_id, second_otp)
+        await identity.confirm_link(
+            first, retry.transaction_id, sms.last_otp(AARAV_AADHAAR_MOBILE)
+        )
 
-    assert (await Account.get(id=second.id)).aadhaar_hash is None
+    assert (await Account.get(id=first.id)).aadhaar_hash is None
     assert await Account.filter(aadhaar_last4="9082").count() == 1
 
 
