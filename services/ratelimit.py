@@ -335,6 +335,15 @@ class LoginThrottle:
 
         return await self.limiter.hit(attempt.lock_key, self.lock_limit)
 
+    async def lift(self, subject: str) -> None:
+        """Start ``subject`` afresh: failures forgotten, any pause lifted.
+
+        For a password reset, which proves the owner holds the mobile.
+        """
+        attempt = self.attempt(subject, "")
+        await self.limiter.clear(attempt.account_key, self.account_limit)
+        await self.limiter.clear(attempt.lock_key, self.lock_limit)
+
     async def _release_address(self, attempt: LoginAttempt) -> None:
         if attempt.address_key is not None:
             await self.limiter.release(attempt.address_key, self.address_limit)

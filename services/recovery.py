@@ -177,6 +177,7 @@ class RecoveryService:
                 using_db=connection,
             )
         account.password_hash = new_hash
+        await self.accounts.throttle.lift(str(account.id))
         logger.info("password reset", extra={"account_id": str(account.id)})
 
         await self.security.record(

@@ -318,3 +318,25 @@ async def test_a_reset_code_is_void_once_the_account_moved_to_another_number(
 
     with pytest.raises(OtpChallengeNotFound):
         await recovery.complete_password_reset(challenge.id, code, NEW_PASSWORD)
+
+
+async def test_password_reset_lifts_a_sign_in_pause(
+    recovery: RecoveryService,
+    accounts: AccountService,
+    sign_up: SignUp,
+    sms: MemorySmsSender,
+    settings: Settings,
+) -> None:
+    await sign_up(mobile=MOBILE, username="aarav")
+    for _ in range(settings.login_failures_per_account):
+        with pytest.raises(InvalidCredentials):
+            await accounts.log_in("aarav", "not-the-password-1", **BROWSER)
+    with pytest.raises(RateLimited):
+        await accounts.log_in("aarav", PASSWORD, **BROWSER)
+
+    challenge = await recovery.start_password_reset("aarav")
+    await recovery.complete_password_reset(
+        challenge.id, sms.last_otp(MOBILE), NEW_PASSWORD
+    )
+
+    await accounts.log_in("aarav", NEW_PASSWORD, **BROWSER)
