@@ -22,6 +22,7 @@ from config.settings import Settings
 from models import Account, OtpChallenge
 from services.accounts import AccountService, normalise_mobile
 from services.clock import Clock
+from services.crypto import mask_mobile
 from services.errors import (
     InvalidCredentials,
     InvalidMobile,
@@ -104,11 +105,6 @@ def check_new_password(
     except WeakPassword as error:
         error.field = "newPassword"
         raise
-
-
-def masked_mobile(mobile: str) -> str:
-    """A mobile number as notices show it: ``XXXXXX2345``."""
-    return f"XXXXXX{mobile[-4:]}"
 
 
 def _challenge_uuid(challenge_id: uuid.UUID | str) -> uuid.UUID:
@@ -276,7 +272,7 @@ class AccountChanges:
             payload={_NEW_CHALLENGE: str(new_challenge.id)},
             client_address=client.address if client else None,
             text="{code} is your openlocker code to move your account to the "
-            f"number {masked_mobile(new_mobile)}. It is valid for {minutes} "
+            f"number {mask_mobile(new_mobile)}. It is valid for {minutes} "
             "minutes. If you did not ask for this, change your password.",
         )
         logger.info("mobile change started", extra={"account_id": str(account.id)})
@@ -376,14 +372,14 @@ class AccountChanges:
             account,
             SecurityEventKind.MOBILE_CHANGED,
             client=client,
-            detail=f"Mobile number changed from {masked_mobile(old_mobile)} "
-            f"to {masked_mobile(account.mobile)}.",
+            detail=f"Mobile number changed from {mask_mobile(old_mobile)} "
+            f"to {mask_mobile(account.mobile)}.",
             notice="This is now the mobile number of your openlocker account.",
         )
         await self.sms.send(
             old_mobile,
             "Your openlocker account was moved to the number "
-            f"{masked_mobile(account.mobile)}; this number no longer signs in to "
+            f"{mask_mobile(account.mobile)}; this number no longer signs in to "
             "it. If this was not you, contact openlocker support.",
         )
         logger.info("mobile changed", extra={"account_id": str(account.id)})

@@ -103,3 +103,8 @@ def mask_aadhaar(last4: str) -> str:
         raise ValueError("mask_aadhaar expects exactly four digits")
 
     return f"XXXX-XXXX-{last4}"
+
+
+def mask_mobile(mobile: str) -> str:
+    """A mobile number as the resident is shown it: ``XXXXXX2345``."""
+    return f"XXXXXX{mobile[-4:]}"

@@ -18,16 +18,13 @@ from resolvers.context import LockerContext
 from schema.errors import as_graphql_error
 from schema.types.documents import IssuedDocumentConnection
 from schema.types.security import SecurityEventConnection, SessionInfo
+from services.crypto import mask_mobile
 from services.errors import LockerError
 from services.identity.ekyc import EkycRequest
 
 Gender = strawberry.enum(
     SdkGender, name="Gender", description="Gender as eKYC gives it."
 )
-
-
-def _masked_mobile(mobile: str) -> str:
-    return f"XXXXXX{mobile[-4:]}"
 
 
 @strawberry.type(description="An OTP is on its way to the mobile number.")
@@ -42,7 +39,7 @@ class OtpSent:
     def of(cls, challenge: OtpChallenge) -> OtpSent:
         return cls(
             challenge_id=strawberry.ID(str(challenge.id)),
-            sent_to=_masked_mobile(challenge.mobile),
+            sent_to=mask_mobile(challenge.mobile),
             expires_at=challenge.expires_at,
         )
 

@@ -10,13 +10,10 @@ import strawberry
 from models import ClosedAccount, OtpChallenge
 from models import SecurityEvent as SecurityEventRow
 from schema.types.documents import PageInfo
+from services.crypto import mask_mobile
 from services.security_events import EventPage
 from services.security_events import SecurityEventKind as Kind
 from services.sessions import SessionView
-
-
-def masked_mobile(mobile: str) -> str:
-    return f"XXXXXX{mobile[-4:]}"
 
 
 @strawberry.type(
@@ -83,8 +80,8 @@ class MobileChangeStarted:
     def of(cls, current: OtpChallenge, new: OtpChallenge) -> MobileChangeStarted:
         return cls(
             challenge_id=strawberry.ID(str(current.id)),
-            current_mobile_sent_to=masked_mobile(current.mobile),
-            new_mobile_sent_to=masked_mobile(new.mobile),
+            current_mobile_sent_to=mask_mobile(current.mobile),
+            new_mobile_sent_to=mask_mobile(new.mobile),
             expires_at=min(current.expires_at, new.expires_at),
         )
 

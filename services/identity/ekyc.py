@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from adapters.sdk import Address, Gender
 from config.settings import Settings
-from services.crypto import keyed_hash
+from services.crypto import keyed_hash, mask_mobile
 from services.errors import EkycFailed
 from services.otp import OtpService
 
@@ -110,7 +110,7 @@ class SandboxEkycProvider:
 
         return EkycRequest(
             transaction_id=str(challenge.id),
-            masked_mobile=_mask_mobile(resident.mobile),
+            masked_mobile=mask_mobile(resident.mobile),
         )
 
     async def confirm(self, transaction_id: str, otp: str) -> EkycIdentity:
@@ -153,7 +153,3 @@ def _resident(entry: dict[str, Any]) -> _Resident:
             address=Address(**address),
         ),
     )
-
-
-def _mask_mobile(mobile: str) -> str:
-    return "XXXXXX" + mobile[-4:]
