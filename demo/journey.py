@@ -189,22 +189,28 @@ class Journey:
         )
 
     async def link_aadhaar(self, http: httpx.AsyncClient) -> DemoResident:
+        # Whether a number is linked elsewhere is told only after its OTP, and
+        # a number just tried may be waiting out the resend limit: both move on
+        # to the next demo resident.
+        skip = {"AADHAAR_ALREADY_LINKED", "RATE_LIMITED"}
         for resident in DEMO_RESIDENTS:
             started = (
                 await self.call(queries.START_AADHAAR_LINK, aadhaar=resident.aadhaar)
             )["startAadhaarLink"]
-            if started.get("code") == "AADHAAR_ALREADY_LINKED":
+            if started.get("code") in skip:
                 continue
             _payload({"startAadhaarLink": started}, "startAadhaarLink")
             otp = await self.latest_otp(http, resident.aadhaar_mobile)
-            linked = _payload(
+            confirmed = (
                 await self.call(
                     queries.CONFIRM_AADHAAR_LINK,
                     transactionId=started["transactionId"],
                     otp=otp,
-                ),
-                "confirmAadhaarLink",
-            )
+                )
+            )["confirmAadhaarLink"]
+            if confirmed.get("code") in skip:
+                continue
+            linked = _payload({"confirmAadhaarLink": confirmed}, "confirmAadhaarLink")
             identity = linked["resident"]["verifiedIdentity"]
             self.out(
                 f"3. Aadhaar {linked['resident']['aadhaar']} linked by eKYC OTP "
@@ -213,8 +219,9 @@ class Journey:
             )
             return resident
         raise DemoFailed(
-            "every demo resident's Aadhaar is already linked on this server; run "
-            "the server on a fresh data directory to run the demo again"
+            "every demo resident's Aadhaar is already linked on this server (or "
+            "was tried in the last 30 seconds); run the server on a fresh data "
+            "directory to run the demo again"
         )
 
     async def pull_all(self, resident: DemoResident) -> list[str]:

@@ -86,3 +86,14 @@ async def test_demo_completes_against_a_running_server(server: str) -> None:
 async def test_demo_fails_clearly_when_no_server_answers() -> None:
     with pytest.raises(DemoFailed, match="cannot reach"):
         await run_demo(f"http://127.0.0.1:{_free_port()}", out=lambda line: None)
+
+
+async def test_demo_runs_again_with_the_next_demo_resident(server: str) -> None:
+    first: list[str] = []
+    second: list[str] = []
+
+    await run_demo(server, out=first.append)
+    await run_demo(server, out=second.append)
+
+    assert "Rohan Mehta" in "\n".join(first)
+    assert "Sneha Patil" in "\n".join(second)
