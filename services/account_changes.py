@@ -30,6 +30,7 @@ from services.errors import (
     MobileAlreadyRegistered,
     OtpAlreadyUsed,
     OtpChallengeNotFound,
+    RateLimited,
     WeakPassword,
 )
 from services.otp import OtpService
@@ -246,38 +247,54 @@ class AccountChanges:
             )
         minutes = max(1, self.settings.otp_ttl_seconds // 60)
 
-        if await Account.exists(mobile=new_mobile):
-            new_challenge = await self.otp.issue_decoy(
-                MOBILE_CHANGE_NEW,
-                new_mobile,
-                client_address=client.address if client else None,
-                text="Someone asked to move an openlocker account to this number, "
-                "but this number already has an account, so it cannot be used. "
-                "Nothing has changed.",
-            )
-        else:
-            new_challenge = await self.otp.issue(
-                MOBILE_CHANGE_NEW,
-                new_mobile,
-                account=account,
-                client_address=client.address if client else None,
-                text="{code} is your openlocker code to make this your account's "
-                f"mobile number. It is valid for {minutes} minutes. Do not share "
-                "it with anyone.",
-            )
+        # The resident's own number first: its limits are checked before the new
+        # number (possibly someone else's) is texted anything.
+        address = client.address if client else None
         current_challenge = await self.otp.issue(
             MOBILE_CHANGE_CURRENT,
             account.mobile,
             account=account,
-            payload={_NEW_CHALLENGE: str(new_challenge.id)},
-            client_address=client.address if client else None,
+            client_address=address,
             text="{code} is your openlocker code to move your account to the "
             f"number {mask_mobile(new_mobile)}. It is valid for {minutes} "
             "minutes. If you did not ask for this, change your password.",
         )
+        try:
+            new_challenge = await self._text_new_mobile(
+                account, new_mobile, minutes, address
+            )
+        except RateLimited:
+            await OtpChallenge.filter(id=current_challenge.id).update(
+                expires_at=self.clock.now()
+            )
+            raise
+        current_challenge.payload = {_NEW_CHALLENGE: str(new_challenge.id)}
+        await current_challenge.save(update_fields=["payload"])
         logger.info("mobile change started", extra={"account_id": str(account.id)})
 
         return current_challenge, new_challenge
+
+    async def _text_new_mobile(
+        self, account: Account, new_mobile: str, minutes: int, address: str | None
+    ) -> OtpChallenge:
+        if await Account.exists(mobile=new_mobile):
+            return await self.otp.issue_decoy(
+                MOBILE_CHANGE_NEW,
+                new_mobile,
+                client_address=address,
+                text="Someone asked to move an openlocker account to this number, "
+                "but this number already has an account, so it cannot be used. "
+                "Nothing has changed.",
+            )
+        return await self.otp.issue(
+            MOBILE_CHANGE_NEW,
+            new_mobile,
+            account=account,
+            client_address=address,
+            text="{code} is your openlocker code to make this your account's "
+            f"mobile number. It is valid for {minutes} minutes. Do not share "
+            "it with anyone.",
+        )
 
     async def confirm_mobile_change(
         self,

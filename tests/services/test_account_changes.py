@@ -319,3 +319,24 @@ async def test_mobile_change_started_by_another_account_is_not_found(
         )
 
     assert (await OtpChallenge.get(id=current.id)).attempts == 0
+
+
+async def test_a_refused_mobile_change_texts_the_new_number_nothing(
+    changes: AccountChanges,
+    sign_up: SignUp,
+    sms: MemorySmsSender,
+    clock: FrozenClock,
+    settings: Settings,
+) -> None:
+    account = await sign_up(mobile=MOBILE, username="aarav")
+    for _ in range(settings.otp_sends_per_mobile_per_hour - 1):
+        clock.advance(settings.otp_resend_seconds)
+        await changes.start_mobile_change(account, "9123400000")
+    clock.advance(settings.otp_resend_seconds)
+    texted_before = len([m for m in sms.messages if m.mobile == "9988776655"])
+
+    with pytest.raises(RateLimited):
+        await changes.start_mobile_change(account, "9988776655")
+
+    texted_after = len([m for m in sms.messages if m.mobile == "9988776655"])
+    assert texted_after == texted_before == 0
