@@ -8,12 +8,9 @@ the cached rendition is older than the cache lifetime.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 import logging
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -31,12 +28,12 @@ from services.errors import (
     AadhaarNotLinked,
     DocumentNotFound,
     HolderDoesNotMatch,
-    InvalidCursor,
     InvalidUri,
     UnknownIssuer,
 )
 from services.identity.aadhaar import identity_of
 from services.matching import holder_matches
+from services.paging import decode_cursor, encode_cursor
 from services.storage import ObjectStore
 
 logger = logging.getLogger(__name__)
@@ -69,24 +66,6 @@ class Page:
     end_cursor: str | None
     has_next_page: bool
     total_count: int
-
-
-def encode_cursor(document: IssuedDocument) -> str:
-    raw = f"{document.pulled_at.isoformat()}|{document.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        pulled_at, _, document_id = (
-            base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        )
-        return datetime.fromisoformat(pulled_at), uuid.UUID(document_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
-        raise InvalidCursor(
-            "The paging cursor is not one this API gave; start from the first page.",
-            field="after",
-        ) from error
 
 
 def _rendition_key(uri: str) -> str:
@@ -199,7 +178,7 @@ class Locker:
         query = IssuedDocument.filter(account=account)
         total = await query.count()
         if after is not None:
-            pulled_at, document_id = _decode_cursor(after)
+            pulled_at, document_id = decode_cursor(after)
             query = query.filter(
                 Q(pulled_at__lt=pulled_at) | Q(pulled_at=pulled_at, id__lt=document_id)
             )
@@ -208,8 +187,10 @@ class Locker:
         items = rows[:first]
         return Page(
             items=items,
-            cursors=[encode_cursor(item) for item in items],
-            end_cursor=encode_cursor(items[-1]) if items else None,
+            cursors=[encode_cursor(item.pulled_at, item.id) for item in items],
+            end_cursor=encode_cursor(items[-1].pulled_at, items[-1].id)
+            if items
+            else None,
             has_next_page=len(rows) > first,
             total_count=total,
         )

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import enum
 import logging
-import uuid
 from dataclasses import dataclass
-from datetime import datetime
 
 from tortoise.expressions import Q
 
 from models import Account, SecurityEvent
 from services.clock import Clock
-from services.errors import InvalidCursor
+from services.paging import decode_cursor, encode_cursor
 from services.sms import SmsSender
 
 logger = logging.getLogger(__name__)
@@ -53,24 +49,6 @@ class EventPage:
     end_cursor: str | None
     has_next_page: bool
     total_count: int
-
-
-def _encode_cursor(event: SecurityEvent) -> str:
-    raw = f"{event.created_at.isoformat()}|{event.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        created_at, _, event_id = (
-            base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        )
-        return datetime.fromisoformat(created_at), uuid.UUID(event_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
-        raise InvalidCursor(
-            "The paging cursor is not one this API gave; start from the first page.",
-            field="after",
-        ) from error
 
 
 class SecurityLog:
@@ -123,7 +101,7 @@ class SecurityLog:
         query = SecurityEvent.filter(account_id=account.id)
         total = await query.count()
         if after is not None:
-            created_at, event_id = _decode_cursor(after)
+            created_at, event_id = decode_cursor(after)
             query = query.filter(
                 Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=event_id)
             )
@@ -132,8 +110,10 @@ class SecurityLog:
         items = rows[:first]
         return EventPage(
             items=items,
-            cursors=[_encode_cursor(item) for item in items],
-            end_cursor=_encode_cursor(items[-1]) if items else None,
+            cursors=[encode_cursor(item.created_at, item.id) for item in items],
+            end_cursor=encode_cursor(items[-1].created_at, items[-1].id)
+            if items
+            else None,
             has_next_page=len(rows) > first,
             total_count=total,
         )
