@@ -126,7 +126,60 @@ class ErrorCode(enum.Enum):
     LINK_EXPIRED = strawberry.enum_value(
         "LINK_EXPIRED", description="The download link is invalid or expired."
     )
-
+    FILE_TOO_LARGE = strawberry.enum_value(
+        "FILE_TOO_LARGE",
+        description="The file is larger than the per-file limit (`maxUploadBytes`).",
+    )
+    QUOTA_EXCEEDED = strawberry.enum_value(
+        "QUOTA_EXCEEDED",
+        description="The file would take the resident past their storage quota.",
+    )
+    EMPTY_FILE = strawberry.enum_value("EMPTY_FILE", description="The file is empty.")
+    UNSUPPORTED_FILE_TYPE = strawberry.enum_value(
+        "UNSUPPORTED_FILE_TYPE",
+        description="The content is not a PDF, JPEG or PNG, whatever its name says.",
+    )
+    FILE_TYPE_MISMATCH = strawberry.enum_value(
+        "FILE_TYPE_MISMATCH",
+        description="The file name's extension contradicts its content.",
+    )
+    FILE_DAMAGED = strawberry.enum_value(
+        "FILE_DAMAGED", description="The file is truncated or broken and does not open."
+    )
+    FILE_ENCRYPTED = strawberry.enum_value(
+        "FILE_ENCRYPTED",
+        description="The PDF is password-protected; upload it without a password.",
+    )
+    IMAGE_TOO_LARGE = strawberry.enum_value(
+        "IMAGE_TOO_LARGE",
+        description="The image's dimensions are too large (or it is a "
+        "decompression bomb).",
+    )
+    INVALID_FILE_NAME = strawberry.enum_value(
+        "INVALID_FILE_NAME",
+        description="The file name is empty, too long or has no usable characters.",
+    )
+    INVALID_FOLDER = strawberry.enum_value(
+        "INVALID_FOLDER", description="The folder name is not allowed."
+    )
+    UNKNOWN_DOC_TYPE = strawberry.enum_value(
+        "UNKNOWN_DOC_TYPE", description="No issuer declares this document type."
+    )
+    UPLOAD_NOT_FOUND = strawberry.enum_value(
+        "UPLOAD_NOT_FOUND",
+        description="No upload awaits bytes under this id (or its time ran out).",
+    )
+    UPLOAD_INCOMPLETE = strawberry.enum_value(
+        "UPLOAD_INCOMPLETE",
+        description="The upload's body did not match its declared size.",
+    )
+    STORAGE_UNAVAILABLE = strawberry.enum_value(
+        "STORAGE_UNAVAILABLE",
+        description="The object store failed; nothing was kept or counted. Retry.",
+    )
+    NOT_SIGNABLE = strawberry.enum_value(
+        "NOT_SIGNABLE", description="This document cannot be eSigned."
+    )
 
 @strawberry.type(description="Why a request could not be done, and what to do next.")
 class Problem:

@@ -144,3 +144,88 @@ class RateLimited(LockerError):
 
 class SessionNotFound(LockerError):
     code = "SESSION_NOT_FOUND"
+
+
+# Uploads, quota and eSign (issue 4).
+
+
+class FileTooLarge(LockerError):
+    """The file is larger than the per-file limit."""
+
+    code = "FILE_TOO_LARGE"
+
+
+class QuotaExceeded(LockerError):
+    """The file would take the resident past their storage quota."""
+
+    code = "QUOTA_EXCEEDED"
+
+
+class EmptyFile(LockerError):
+    code = "EMPTY_FILE"
+
+
+class UnsupportedFileType(LockerError):
+    """The content is not a PDF, JPEG or PNG, whatever its name says."""
+
+    code = "UNSUPPORTED_FILE_TYPE"
+
+
+class FileTypeMismatch(LockerError):
+    """The file name's extension contradicts the content (a PNG named `.pdf`)."""
+
+    code = "FILE_TYPE_MISMATCH"
+
+
+class FileDamaged(LockerError):
+    """The file claims a supported type but does not open: truncated or broken."""
+
+    code = "FILE_DAMAGED"
+
+
+class FileEncrypted(LockerError):
+    """A password-protected PDF, which the locker cannot check or eSign."""
+
+    code = "FILE_ENCRYPTED"
+
+
+class ImageTooLarge(LockerError):
+    """An image of absurd dimensions, or a decompression bomb."""
+
+    code = "IMAGE_TOO_LARGE"
+
+
+class InvalidFileName(LockerError):
+    code = "INVALID_FILE_NAME"
+
+
+class InvalidFolder(LockerError):
+    code = "INVALID_FOLDER"
+
+
+class UnknownDocType(LockerError):
+    code = "UNKNOWN_DOC_TYPE"
+
+
+class UploadNotFound(LockerError):
+    """No upload awaiting bytes under this id for this resident (or it expired)."""
+
+    code = "UPLOAD_NOT_FOUND"
+
+
+class UploadIncomplete(LockerError):
+    """The body ended before the declared size, or ran past it."""
+
+    code = "UPLOAD_INCOMPLETE"
+
+
+class StorageUnavailable(LockerError):
+    """The object store failed; nothing was kept and nothing was counted."""
+
+    code = "STORAGE_UNAVAILABLE"
+
+
+class NotSignable(LockerError):
+    """This document cannot be eSigned (for example, it is not ready)."""
+
+    code = "NOT_SIGNABLE"

@@ -1,0 +1,1 @@
+"""Residents' own uploaded files: intake, quota, storage, eSign."""
