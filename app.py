@@ -6,9 +6,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 import anyio
 from starlette.applications import Starlette
@@ -22,12 +23,16 @@ from config.settings import Settings, get_settings
 from services.clock import SystemClock
 from services.container import Services, build_services
 from services.dev_outbox import OutboxSmsSender
+from services.objects import S3ObjectStore
 from services.sms import LogSmsSender
 from web.body_limit import BodySizeLimit
 from web.graphql import LockerGraphQL
 from web.routes import dev_outbox, document_pdf, health
+from web.uploads import get_upload, put_upload
 
 logger = logging.getLogger(__name__)
+
+SWEEP_SECONDS = 300
 
 
 class UnsafeSettings(Exception):
@@ -39,6 +44,19 @@ async def _prepare_issuer_keys(services: Services) -> None:
         await anyio.to_thread.run_sync(
             services.keystore.key_for, adapter.issuer_id, adapter.name
         )
+
+
+async def _sweep_uploads(services: Services) -> None:
+    """Give back the space of uploads abandoned mid-way, every few minutes."""
+    while True:
+        await anyio.sleep(SWEEP_SECONDS)
+        try:
+            swept = await services.uploads.sweep()
+        except Exception:
+            logger.exception("sweeping abandoned uploads failed")
+        else:
+            if swept:
+                logger.info("gave back the space of %d abandoned uploads", swept)
 
 
 def _development_services(settings: Settings) -> Services:
@@ -71,16 +89,30 @@ def create_app(
             await Tortoise.close_connections()
         await Tortoise.init(config=config, _enable_global_fallback=True)
         await _prepare_issuer_keys(ready_services)
+        store = ready_services.object_store
+        if isinstance(store, S3ObjectStore):
+            await store.open()
         logger.info("Locker ready on %s", settings.base_url)
+        # A plain task rather than a task group: the lifespan may be entered
+        # and left in different tasks (test fixtures do), which cancel scopes
+        # do not allow.
+        sweeper = asyncio.create_task(_sweep_uploads(ready_services))
         try:
             yield
         finally:
+            sweeper.cancel()
+            with suppress(asyncio.CancelledError):
+                await sweeper
+            if isinstance(store, S3ObjectStore):
+                await store.close()
             await ready_services.limiter.aclose()
             await Tortoise.close_connections()
 
     routes = [
         Route("/graphql", LockerGraphQL(services), methods=["GET", "POST"]),
         Route("/documents/pdf", document_pdf),
+        Route("/uploads/{upload_id}", put_upload, methods=["PUT"]),
+        Route("/uploads/{upload_id}", get_upload, methods=["GET"]),
         Route("/healthz", health),
     ]
     if dev_sms:
@@ -90,7 +122,11 @@ def create_app(
         routes=routes,
         lifespan=lifespan,
         middleware=[
-            Middleware(BodySizeLimit, max_bytes=settings.max_request_bytes),
+            Middleware(
+                BodySizeLimit,
+                max_bytes=settings.max_request_bytes,
+                exempt_prefixes=("/uploads/",),
+            ),
         ],
     )
     app.state.services = services

@@ -4,6 +4,13 @@
 - ``migrate``: apply pending database migrations, then exit.
 - ``export-schema``: write the GraphQL SDL to ``schema/schema.graphql``.
 - ``settings-table``: print the settings as the README's Markdown table.
+- ``new-master-key``: print a fresh master key for ``LOCKER_MASTER_KEY``.
+- ``rewrap-keys``: re-wrap every uploaded file's data key under the current
+  master key (after a rotation), so retired keys can be dropped.
+- ``create-esign-ca``: create the self-attestation CA in its folder (once, for
+  production; it prints the CA certificate).
+- ``sweep-uploads``: give back the space of uploads abandoned mid-way (the
+  server also does this every few minutes).
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 
 from pydantic import SecretStr
 
@@ -33,6 +41,7 @@ def serve(settings: Settings) -> int:
         factory=True,
         host=settings.host,
         port=settings.port,
+        workers=settings.workers,
         log_config=None,
         proxy_headers=False,
     )
@@ -68,10 +77,58 @@ def settings_table(settings: Settings) -> int:
     for name, field in Settings.model_fields.items():
         alias = field.validation_alias
         variable = alias if isinstance(alias, str) else f"LOCKER_{name.upper()}"
-        default = field.default
+        default = field.get_default(call_default_factory=True)
         shown = "(development key)" if isinstance(default, SecretStr) else default
         print(f"| `{variable}` | `{shown}` | {field.description} |")
     return 0
+
+
+def new_master_key(settings: Settings) -> int:
+    from services.objects import MasterKey
+
+    print(MasterKey.generate().to_secret())
+    return 0
+
+
+def create_esign_ca(settings: Settings) -> int:
+    from services.esign import LockerCA
+
+    ca = LockerCA.load_or_create(settings.ca_dir, generate=True)
+    print(ca.certificate_pem.decode("ascii"), end="")
+    return 0
+
+
+def _with_database(settings: Settings, work: Callable[[], Awaitable[str]]) -> int:
+    from tortoise import Tortoise
+
+    async def run() -> str:
+        await Tortoise.init(config=tortoise_config(settings))
+        try:
+            return await work()
+        finally:
+            await Tortoise.close_connections()
+
+    print(asyncio.run(run()))
+    return 0
+
+
+def rewrap_keys(settings: Settings) -> int:
+    from services.container import master_key_from_settings
+    from services.uploads.keys import rewrap_all
+
+    master = master_key_from_settings(settings)
+    return _with_database(settings, lambda: rewrap_all(master))
+
+
+def sweep_uploads(settings: Settings) -> int:
+    from services.container import build_services
+
+    async def sweep() -> str:
+        services = build_services(settings)
+        swept = await services.uploads.sweep()
+        return f"gave back the space of {swept} abandoned uploads"
+
+    return _with_database(settings, sweep)
 
 
 COMMANDS = {
@@ -79,6 +136,10 @@ COMMANDS = {
     "migrate": migrate,
     "export-schema": export_schema,
     "settings-table": settings_table,
+    "new-master-key": new_master_key,
+    "rewrap-keys": rewrap_keys,
+    "sweep-uploads": sweep_uploads,
+    "create-esign-ca": create_esign_ca,
 }
 
 

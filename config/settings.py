@@ -19,6 +19,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # them (see ``Settings.production_problems``).
 DEV_SECRET_KEY = "dev-only-secret-key-change-me-0123456789abcdef"  # noqa: S105
 DEV_AADHAAR_KEY = "ZGV2LW9ubHktYWFkaGFhci1rZXktY2hhbmdlLW1lISE="  # 32 bytes, base64
+# A Tink AES256_GCM keyset (base64 of the binary keyset), for development only.
+DEV_MASTER_KEY = (
+    "CK+EjpAHEmQKWAowdHlwZS5nb29nbGVhcGlzLmNvbS9nb29nbGUuY3J5cHRvLnRpbmsuQWVzR2Nt"
+    "S2V5EiIaILOvbedhABN8IAHpfpDX2xEDjo+Ic7Ug6rzYmb7oFHWxGAEQARivhI6QByAB"
+)
+MIB = 1024 * 1024
 
 
 class Settings(BaseSettings):
@@ -44,6 +50,12 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address the server listens on.")
     port: int = Field(8000, description="Port the server listens on.")
+    workers: int = Field(
+        1,
+        ge=1,
+        description="Server processes `python -m cli serve` starts; with more "
+        "than one, set `REDIS_URL` and turn `migrate_on_start` off.",
+    )
     public_url: str | None = Field(
         None,
         description="The URL residents and requesters reach the server at, used "
@@ -151,6 +163,69 @@ class Settings(BaseSettings):
     graphql_max_tokens: int = Field(
         2000, description="Most tokens accepted in one GraphQL query."
     )
+    max_upload_bytes: int = Field(
+        10 * MIB, description="Largest file a resident may upload (10 MiB)."
+    )
+    quota_bytes: int = Field(
+        1024 * MIB,
+        description="Storage each resident has for uploads, in bytes (1 GiB); "
+        "uploads in progress count until they finish or fail.",
+    )
+    upload_window_seconds: int = Field(
+        900,
+        description="How long an upload started with `startUpload` waits for its "
+        "bytes before its reserved space is given back.",
+    )
+    max_image_pixels: int = Field(
+        50_000_000,
+        description="Largest image (width times height) an upload may be; "
+        "larger ones are refused as possible decompression bombs.",
+    )
+    storage_backend: Literal["local", "s3"] = Field(
+        "local",
+        description="Where uploaded files are kept: `local` (the `objects/` "
+        "folder of the data directory) or `s3` (any S3-compatible store).",
+    )
+    s3_endpoint_url: str | None = Field(
+        None,
+        description="S3-compatible endpoint (`http://127.0.0.1:9000` for MinIO); "
+        "default: AWS S3.",
+    )
+    s3_bucket: str = Field("openlocker", description="Bucket for uploaded files.")
+    s3_region: str = Field("ap-south-1", description="Region of the bucket.")
+    s3_access_key_id: str | None = Field(None, description="S3 access key id.")
+    s3_secret_access_key: SecretStr | None = Field(
+        None, description="S3 secret access key."
+    )
+    s3_part_bytes: int = Field(
+        5 * MIB,
+        description="Multipart part size for S3 (at least 5 MiB): each upload in "
+        "flight holds about one part in memory.",
+    )
+    master_key: SecretStr = Field(
+        SecretStr(DEV_MASTER_KEY),
+        description="Tink AES256_GCM keyset (base64 binary or JSON) that wraps "
+        "every uploaded file's own data key; make one with "
+        "`python -m cli new-master-key`.",
+    )
+    previous_master_keys: list[SecretStr] = Field(
+        default_factory=list,
+        description="Retired master keys (a JSON list) still accepted for "
+        "reading, while `python -m cli rewrap-keys` moves data keys to "
+        "`master_key`.",
+    )
+    esign_ca_dir: Path | None = Field(
+        None,
+        description="Folder of the locker's self-attestation CA (`ca.key.pem`, "
+        "`ca.cert.pem`), created at first start; default: `ca/` in the data "
+        "directory. Every process must share it.",
+    )
+    generate_esign_ca: bool = Field(
+        True,
+        description="Create the self-attestation CA at first use if the folder "
+        "has none (development only: in production create it once with "
+        "`python -m cli create-esign-ca` and share the folder).",
+    )
     migrate_on_start: bool = Field(
         True,
         description="Apply pending database migrations when the server starts; "
@@ -175,6 +250,15 @@ class Settings(BaseSettings):
         return self.data_dir / "objects"
 
     @property
+    def ca_dir(self) -> Path:
+        return self.esign_ca_dir or self.data_dir / "ca"
+
+    @property
+    def scratch_dir(self) -> Path:
+        """Private folder for uploads being checked, before they are stored."""
+        return self.data_dir / "scratch"
+
+    @property
     def keys_dir(self) -> Path:
         return self.issuer_keys_dir or self.data_dir / "keys"
 
@@ -191,10 +275,18 @@ class Settings(BaseSettings):
             problems.append("LOCKER_SECRET_KEY is shorter than 32 characters")
         if self.aadhaar_key.get_secret_value() == DEV_AADHAAR_KEY:
             problems.append("LOCKER_AADHAAR_KEY is the development key")
+        if self.master_key.get_secret_value() == DEV_MASTER_KEY:
+            problems.append("LOCKER_MASTER_KEY is the development key")
         if self.generate_issuer_keys:
             problems.append(
                 "LOCKER_GENERATE_ISSUER_KEYS is on: issuers would sign with "
                 "generated development keys"
+            )
+        if self.generate_esign_ca:
+            problems.append(
+                "LOCKER_GENERATE_ESIGN_CA is on: each server could make its own "
+                "self-attestation CA (create one with `python -m cli "
+                "create-esign-ca` and share its folder)"
             )
         if self.sms_sender != "http":
             problems.append(

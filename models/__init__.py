@@ -1,7 +1,7 @@
 """Tortoise ORM models; migrations live in ``models.migrations``."""
 
 from models.accounts import Account, OtpChallenge, Session
-from models.documents import IssuedDocument
+from models.documents import IssuedDocument, UploadedDocument
 from models.requesters import Requester
 from models.security import ClosedAccount, SecurityEvent
 
@@ -13,4 +13,5 @@ __all__ = [
     "Requester",
     "SecurityEvent",
     "Session",
+    "UploadedDocument",
 ]

@@ -28,6 +28,9 @@ class Account(Model):
     verified_name = fields.CharField(max_length=200, null=True)
     verified_dob = fields.DateField(null=True)
     verified_gender = fields.CharField(max_length=1, null=True)
+    # bytes of uploaded files, and of uploads in progress; changed only by
+    # conditional UPDATEs so that concurrent uploads never pass the quota
+    storage_used = fields.BigIntField(default=0)
 
     class Meta:
         table = "account"

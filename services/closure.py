@@ -37,12 +37,14 @@ from models import (
     OtpChallenge,
     SecurityEvent,
     Session,
+    UploadedDocument,
 )
 from services.clock import Clock
-from services.errors import OtpAlreadyUsed, OtpChallengeNotFound
+from services.errors import OtpAlreadyUsed
 from services.locker import Locker
 from services.otp import OtpService
 from services.sms import SmsSender
+from services.uploads.service import UploadService
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +116,33 @@ def issued_document_eraser(locker: Locker) -> Eraser:
     return erase_issued_documents
 
 
-def default_erasers(locker: Locker) -> list[Eraser]:
+def upload_eraser(uploads: UploadService) -> Eraser:
+    """The resident's uploaded files: rows now, stored objects after commit."""
+
+    async def erase_uploads(erasure: Erasure) -> None:
+        documents = UploadedDocument.filter(account_id=erasure.account.id).using_db(
+            erasure.connection
+        )
+        keys = [
+            str(key) for key in await documents.values_list("object_key", flat=True)
+        ]
+        erasure.deleted["uploads"] = await documents.delete()
+
+        async def forget() -> None:
+            for key in keys:
+                try:
+                    await uploads.objects.delete(key)
+                except Exception:
+                    # The account is closed either way; the encrypted object is
+                    # unreadable without its deleted wrapped key.
+                    logger.exception("could not delete a closed account's file")
+
+        erasure.after_commit.append(forget)
+
+    return erase_uploads
+
+
+def default_erasers(locker: Locker, uploads: UploadService) -> list[Eraser]:
     """Every kind of data an account holds besides its own row, in order.
 
     The account row is deleted after all of these, since each refers to it.
@@ -124,6 +152,7 @@ def default_erasers(locker: Locker) -> list[Eraser]:
         erase_otp_challenges,
         erase_security_events,
         issued_document_eraser(locker),
+        upload_eraser(uploads),
     ]
 
 
@@ -170,7 +199,9 @@ class AccountClosure:
         Raises the OTP errors, and ``OtpChallengeNotFound`` for a closure
         this account did not start (or started before its number changed).
         """
-        challenge = await self._verified(account, challenge_id, code)
+        challenge = await self.otp.verify_for(
+            account, challenge_id, code, purpose=CLOSE_ACCOUNT
+        )
         mobile = account.mobile
         now = self.clock.now()
 
@@ -199,26 +230,6 @@ class AccountClosure:
         )
 
         return closed
-
-    async def _verified(
-        self, account: Account, challenge_id: uuid.UUID | str, code: str
-    ) -> OtpChallenge:
-        try:
-            parsed_id = uuid.UUID(str(challenge_id))
-        except ValueError:
-            parsed_id = None
-        pending = None
-        if parsed_id is not None:
-            pending = await OtpChallenge.get_or_none(
-                id=parsed_id, purpose=CLOSE_ACCOUNT, account_id=account.id
-            )
-        if pending is None or pending.mobile != account.mobile:
-            raise OtpChallengeNotFound(
-                "There is no such code request for your account; ask for a new code.",
-                field="challengeId",
-            )
-
-        return await self.otp.verify(pending.id, code, purpose=CLOSE_ACCOUNT)
 
     async def _consume(
         self, challenge: OtpChallenge, connection: BaseDBAsyncClient

@@ -13,10 +13,18 @@ from services.clock import Clock, SystemClock
 from services.closure import AccountClosure, default_erasers
 from services.documents.keys import IssuerKeyStore
 from services.documents.render import DocumentRenderer
+from services.esign.ca import LockerCA
 from services.identity.aadhaar import IdentityService
 from services.identity.ekyc import SandboxEkycProvider
 from services.links import DownloadLinks
 from services.locker import Locker
+from services.objects import (
+    EncryptedObjects,
+    MasterKey,
+    ObjectStore,
+    S3ObjectStore,
+)
+from services.objects import LocalObjectStore as LocalUploadStore
 from services.otp import OtpService
 from services.ratelimit import RateLimiter
 from services.recovery import RecoveryService
@@ -24,6 +32,8 @@ from services.security_events import SecurityLog
 from services.sessions import SessionService
 from services.sms import SmsSender, sms_sender_from_settings
 from services.storage import LocalObjectStore
+from services.uploads.attest import SelfAttestation
+from services.uploads.service import UploadService
 
 SANDBOX_RESIDENTS = Path(__file__).parent / "identity" / "sandbox_residents.json"
 
@@ -48,6 +58,34 @@ class Services:
     account_changes: AccountChanges
     sessions: SessionService
     closure: AccountClosure
+    object_store: ObjectStore
+    uploads: UploadService
+    attestation: SelfAttestation
+
+
+def object_store_from_settings(settings: Settings) -> ObjectStore:
+    """The backend uploads are kept in; an S3 store must be opened before use."""
+    if settings.storage_backend == "s3":
+        secret = settings.s3_secret_access_key
+        return S3ObjectStore(
+            bucket=settings.s3_bucket,
+            region=settings.s3_region,
+            access_key_id=settings.s3_access_key_id or "",
+            secret_access_key=secret.get_secret_value() if secret else "",
+            endpoint_url=settings.s3_endpoint_url,
+            part_size=settings.s3_part_bytes,
+        )
+    return LocalUploadStore(settings.objects_dir)
+
+
+def master_key_from_settings(settings: Settings) -> MasterKey:
+    """The master key, able to read data keys its retired predecessors wrapped."""
+    current = MasterKey.from_secret(settings.master_key.get_secret_value())
+    previous = [
+        MasterKey.from_secret(secret.get_secret_value())
+        for secret in settings.previous_master_keys
+    ]
+    return current.with_previous(previous) if previous else current
 
 
 def build_services(
@@ -56,6 +94,7 @@ def build_services(
     clock: Clock | None = None,
     sms: SmsSender | None = None,
     registry: AdapterRegistry | None = None,
+    object_store: ObjectStore | None = None,
 ) -> Services:
     """Wire the services for ``settings``; tests pass their own clock and sink."""
     clock = clock or SystemClock()
@@ -73,6 +112,21 @@ def build_services(
         LocalObjectStore(settings.objects_dir),
         cache_seconds=settings.document_cache_seconds,
         clock=clock,
+    )
+    object_store = object_store or object_store_from_settings(settings)
+    uploads = UploadService(
+        settings,
+        EncryptedObjects(object_store, master_key_from_settings(settings)),
+        registry,
+        clock,
+    )
+    attestation = SelfAttestation(
+        uploads,
+        otp,
+        lambda: LockerCA.load_or_create(
+            settings.ca_dir, generate=settings.generate_esign_ca
+        ),
+        clock,
     )
     links = DownloadLinks(
         settings.secret_key.get_secret_value(),
@@ -97,5 +151,10 @@ def build_services(
         recovery=RecoveryService(settings, accounts, otp, security, clock),
         account_changes=AccountChanges(settings, accounts, otp, security, sms, clock),
         sessions=SessionService(settings, security, clock),
-        closure=AccountClosure(otp, sms, clock, erasers=default_erasers(locker)),
+        closure=AccountClosure(
+            otp, sms, clock, erasers=default_erasers(locker, uploads)
+        ),
+        object_store=object_store,
+        uploads=uploads,
+        attestation=attestation,
     )

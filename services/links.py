@@ -1,9 +1,11 @@
-"""Short-lived signed links to a document's PDF, bound to the document and viewer.
+"""Short-lived signed links to a document's content, bound to it and the viewer.
 
-A link is a JWT (HS256, joserfc) carrying the URI, the viewer's id and an expiry;
-the route that streams the PDF accepts it without a session, since browsers follow
-links without an Authorization header, but only for that URI and only until it
-expires.
+A link is a JWT (HS256, joserfc) carrying what it opens (an issued document's
+URI, or an uploaded file's id), the viewer's id and an expiry; the routes that
+stream content accept it without a session, since browsers follow links
+without an Authorization header, but only for that document and only until it
+expires. The two kinds have different audiences, so neither passes for the
+other.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from services.clock import Clock
 from services.errors import LinkExpired
 
 _AUDIENCE = "openlocker:document-pdf"
+_UPLOAD_AUDIENCE = "openlocker:upload"
 
 
 @dataclass(frozen=True)
@@ -55,37 +58,62 @@ class DownloadLinks:
 
     def create(self, uri: str, viewer_id: str) -> DownloadLink:
         """A link to ``uri``'s PDF for ``viewer_id``."""
+        return self._create(_AUDIENCE, uri, viewer_id, "/documents/pdf")
+
+    def check(self, token: str) -> LinkGrant:
+        """The grant a link carries; ``LinkExpired`` when invalid or expired."""
+        return self._check(_AUDIENCE, token)
+
+    def create_for_upload(self, document_id: str, viewer_id: str) -> DownloadLink:
+        """A link to an uploaded file's content for ``viewer_id``."""
+        return self._create(
+            _UPLOAD_AUDIENCE, document_id, viewer_id, f"/uploads/{document_id}"
+        )
+
+    def check_upload(self, token: str, document_id: str) -> LinkGrant:
+        """The grant a link to ``document_id`` carries; ``LinkExpired`` otherwise."""
+        grant = self._check(_UPLOAD_AUDIENCE, token)
+        if grant.uri != document_id:
+            raise _expired()
+        return grant
+
+    def _create(
+        self, audience: str, target: str, viewer_id: str, path: str
+    ) -> DownloadLink:
         expires_at = self._clock.now() + self._lifetime
         claims = {
-            "aud": _AUDIENCE,
+            "aud": audience,
             "sub": viewer_id,
-            "uri": uri,
+            "uri": target,
             "exp": int(expires_at.timestamp()),
         }
         token = jwt.encode({"alg": "HS256"}, claims, self._key)
         query = urlencode({"token": token})
 
         return DownloadLink(
-            url=f"{self._public_url}/documents/pdf?{query}", expires_at=expires_at
+            url=f"{self._public_url}{path}?{query}", expires_at=expires_at
         )
 
-    def check(self, token: str) -> LinkGrant:
-        """The grant a link carries; ``LinkExpired`` when invalid or expired."""
+    def _check(self, audience: str, token: str) -> LinkGrant:
         try:
             decoded = jwt.decode(token, self._key, algorithms=["HS256"])
             registry = jwt.JWTClaimsRegistry(
                 now=lambda: int(self._clock.now().timestamp()),
-                aud={"essential": True, "value": _AUDIENCE},
+                aud={"essential": True, "value": audience},
                 exp={"essential": True},
                 sub={"essential": True},
                 uri={"essential": True},
             )
             registry.validate(decoded.claims)
         except (JoseError, ValueError) as error:
-            raise LinkExpired(
-                "This download link has expired or is not valid; ask for the "
-                "document again to get a new link."
-            ) from error
+            raise _expired() from error
         claims: dict[str, Any] = decoded.claims
 
         return LinkGrant(uri=str(claims["uri"]), viewer_id=str(claims["sub"]))
+
+
+def _expired() -> LinkExpired:
+    return LinkExpired(
+        "This download link has expired or is not valid; ask for the "
+        "document again to get a new link."
+    )

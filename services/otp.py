@@ -189,6 +189,37 @@ class OtpService:
 
         return challenge
 
+    async def verify_for(
+        self,
+        account: Account,
+        challenge_id: uuid.UUID | str,
+        code: str,
+        *,
+        purpose: str,
+    ) -> OtpChallenge:
+        """``verify``, for a challenge that ``account`` started, to its mobile.
+
+        Anyone else's challenge id (or one sent before the account's number
+        changed) is ``OtpChallengeNotFound`` before any code is compared, so
+        nobody can spend or burn another resident's tries.
+        """
+        try:
+            parsed_id: uuid.UUID | None = uuid.UUID(str(challenge_id))
+        except ValueError:
+            parsed_id = None
+        pending = None
+        if parsed_id is not None:
+            pending = await OtpChallenge.get_or_none(
+                id=parsed_id, purpose=purpose, account_id=account.id
+            )
+        if pending is None or pending.mobile != account.mobile:
+            raise OtpChallengeNotFound(
+                "There is no such code request for your account; ask for a new code.",
+                field="challengeId",
+            )
+
+        return await self.verify(pending.id, code, purpose=purpose)
+
     async def verified_challenge(
         self, challenge_id: uuid.UUID | str, *, purpose: str
     ) -> OtpChallenge:

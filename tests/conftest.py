@@ -28,6 +28,7 @@ TABLES = (
     "session",
     "otp_challenge",
     "issued_document",
+    "uploaded_document",
     "requester",
     "closed_account",
     "account",

@@ -14,15 +14,22 @@ class BodySizeLimit:
     """ASGI middleware: a request whose body passes ``max_bytes`` gets 413.
 
     The body is counted as it arrives, so a client cannot make the server read
-    (or hold) more than the limit, whatever its Content-Length says.
+    (or hold) more than the limit, whatever its Content-Length says. Paths
+    under ``exempt_prefixes`` are routes that stream their bodies and bound
+    them themselves (the upload route, whose limit is per upload).
     """
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, exempt_prefixes: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.exempt_prefixes = exempt_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or str(scope["path"]).startswith(
+            self.exempt_prefixes
+        ):
             await self.app(scope, receive, send)
             return
 

@@ -70,6 +70,31 @@ class MasterKey:
 
         return cls(keyset)
 
+    def with_previous(self, previous: list[MasterKey]) -> MasterKey:
+        """This key, also able to unwrap data keys that ``previous`` keys wrapped.
+
+        The result wraps with this key's primary only; the retired keys are
+        kept for reading until every data key has been re-wrapped
+        (``EncryptedObjects.rewrap``), after which they can be dropped.
+        """
+        merged = tink_pb2.Keyset.FromString(self._serialized())
+        known = {key.key_id for key in merged.key}
+        for other in previous:
+            for key in tink_pb2.Keyset.FromString(other._serialized()).key:
+                if key.key_id in known:
+                    continue
+                merged.key.append(key)
+                known.add(key.key_id)
+        keyset = tink.proto_keyset_format.parse(
+            merged.SerializeToString(), secret_key_access.TOKEN
+        )
+        return MasterKey(keyset)
+
+    def _serialized(self) -> bytes:
+        return bytes(
+            tink.proto_keyset_format.serialize(self._keyset, secret_key_access.TOKEN)
+        )
+
     def to_secret(self) -> str:
         """The key's text form for settings: base64 of the binary Tink keyset."""
         serialized = tink.proto_keyset_format.serialize(

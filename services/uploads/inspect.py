@@ -37,6 +37,7 @@ import enum
 import logging
 import pathlib
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from PIL import Image
 from pypdf import Configuration, PageObject, PdfReader, apply_configuration
@@ -196,8 +197,10 @@ def inspect_file(
 
 def _count_pdf_pages(path: pathlib.Path) -> int:
     try:
-        with apply_configuration(_PYPDF_LIMITS):
-            reader = _PlacedObjectsReader(path)
+        # A file object, not the path: given a path, pypdf reads the whole file
+        # into memory, and eight concurrent 10 MB checks would hold 80 MB.
+        with path.open("rb") as file, apply_configuration(_PYPDF_LIMITS):
+            reader = _PlacedObjectsReader(file)
             if reader.is_encrypted:
                 raise FileEncrypted(
                     "The PDF is password-protected; remove the password (print "
@@ -234,10 +237,10 @@ class _PlacedObjectsReader(PdfReader):
     lines do not parse, with one search for the whole file.)
     """
 
-    def __init__(self, path: pathlib.Path) -> None:
+    def __init__(self, file: BinaryIO) -> None:
         self._placed: set[tuple[int, int]] = set()
         super().__init__(
-            path, strict=True, xref_stream_maximum_entries=MAX_PDF_XREF_ENTRIES
+            file, strict=True, xref_stream_maximum_entries=MAX_PDF_XREF_ENTRIES
         )
 
     def get_object(self, indirect_reference: int | IndirectObject) -> PdfObject | None:

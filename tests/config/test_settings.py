@@ -8,6 +8,7 @@ import pytest
 
 from app import UnsafeSettings, create_app
 from config.settings import Settings
+from services.objects import MasterKey
 
 STRONG = "k" * 48
 AADHAAR_KEY = "cHJvZHVjdGlvbi1hYWRoYWFyLWtleS0zMi1ieXRlcyE="
@@ -24,6 +25,8 @@ def test_production_refuses_development_keys_and_names_each() -> None:
     assert "LOCKER_AADHAAR_KEY is the development key" in message
     assert "LOCKER_GENERATE_ISSUER_KEYS" in message
     assert "LOCKER_SMS_SENDER=log" in message
+    assert "LOCKER_MASTER_KEY is the development key" in message
+    assert "LOCKER_GENERATE_ESIGN_CA" in message
 
 
 def test_production_refuses_a_short_secret_key() -> None:
@@ -40,6 +43,8 @@ def test_production_with_real_secrets_has_no_problems() -> None:
         secret_key=STRONG,
         aadhaar_key=AADHAAR_KEY,
         generate_issuer_keys=False,
+        generate_esign_ca=False,
+        master_key=MasterKey.generate().to_secret(),
         sms_sender="http",
         sms_gateway_url="https://sms.example.invalid/send",
     )

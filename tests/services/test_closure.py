@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from adapters.registry import AdapterRegistry
+from config.settings import Settings
 from models import (
     Account,
     ClosedAccount,
@@ -14,6 +16,7 @@ from models import (
     OtpChallenge,
     SecurityEvent,
     Session,
+    UploadedDocument,
 )
 from services.accounts import AccountService
 from services.clock import FrozenClock
@@ -23,10 +26,14 @@ from services.documents.render import DocumentRenderer
 from services.errors import NotAuthenticated, OtpChallengeNotFound, OtpInvalid
 from services.identity.aadhaar import IdentityService
 from services.locker import Locker
+from services.objects import EncryptedObjects, MasterKey
+from services.objects import LocalObjectStore as UploadStore
 from services.otp import OtpService
 from services.security_events import SecurityEventKind
 from services.sms import MemorySmsSender
 from services.storage import LocalObjectStore
+from services.uploads.service import UploadService
+from tests.uploads.samples import write_rent_agreement
 
 from .helpers import PASSWORD, SignUp
 
@@ -35,6 +42,10 @@ AARAV_AADHAAR = "726018159082"
 MOBILE = "9810012345"
 MARKSHEET = {"rollNumber": "16612345", "year": "2024"}
 BROWSER = {"client_address": "203.0.113.7", "user_agent": "Firefox/140.0"}
+
+
+async def _once(data: bytes) -> AsyncIterator[bytes]:
+    yield data
 
 
 def wrong(code: str) -> str:
@@ -66,10 +77,28 @@ def locker(objects_dir: Path, keys_dir: Path, clock: FrozenClock) -> Locker:
 
 
 @pytest.fixture
+def uploads_service(
+    settings: Settings, objects_dir: Path, clock: FrozenClock
+) -> UploadService:
+    return UploadService(
+        settings,
+        EncryptedObjects(UploadStore(objects_dir), MasterKey.generate()),
+        AdapterRegistry.discover(),
+        clock,
+    )
+
+
+@pytest.fixture
 def closure(
-    otp_service: OtpService, sms: MemorySmsSender, clock: FrozenClock, locker: Locker
+    otp_service: OtpService,
+    sms: MemorySmsSender,
+    clock: FrozenClock,
+    locker: Locker,
+    uploads_service: UploadService,
 ) -> AccountClosure:
-    return AccountClosure(otp_service, sms, clock, erasers=default_erasers(locker))
+    return AccountClosure(
+        otp_service, sms, clock, erasers=default_erasers(locker, uploads_service)
+    )
 
 
 async def resident_with_everything(
@@ -99,11 +128,17 @@ async def test_closing_erases_everything_and_keeps_only_the_closed_record(
     sms: MemorySmsSender,
     clock: FrozenClock,
     objects_dir: Path,
+    uploads_service: UploadService,
+    tmp_path: Path,
 ) -> None:
     account, token = await resident_with_everything(
         sign_up, accounts, identity, locker, sms
     )
     assert any(name.endswith(".pdf") for name in stored_files(objects_dir))
+    agreement = write_rent_agreement(tmp_path / "rent.pdf").read_bytes()
+    slot = await uploads_service.begin(account, name="rent.pdf", size=len(agreement))
+    await uploads_service.receive(account, slot.document.id, _once(agreement))
+    assert f"uploads/{slot.document.id}" in stored_files(objects_dir)
 
     clock.advance(60)
     challenge = await closure.start(account)
@@ -115,6 +150,7 @@ async def test_closing_erases_everything_and_keeps_only_the_closed_record(
     assert not await OtpChallenge.exists(mobile=MOBILE)
     assert not await SecurityEvent.exists(account_id=account.id)
     assert not await IssuedDocument.exists(account_id=account.id)
+    assert not await UploadedDocument.exists(account_id=account.id)
     assert stored_files(objects_dir) == []
     kept = await ClosedAccount.all().values()
     assert kept == [
@@ -194,12 +230,16 @@ async def test_a_failing_eraser_leaves_the_account_as_it_was(
     locker: Locker,
     sign_up: SignUp,
     accounts: AccountService,
+    uploads_service: UploadService,
 ) -> None:
     async def broken(erasure: Erasure) -> None:
         raise RuntimeError("object store unreachable")
 
     closure = AccountClosure(
-        otp_service, sms, clock, erasers=[*default_erasers(locker), broken]
+        otp_service,
+        sms,
+        clock,
+        erasers=[*default_erasers(locker, uploads_service), broken],
     )
     account = await sign_up(mobile=MOBILE, username="aarav")
     _, token = await accounts.log_in("aarav", PASSWORD, **BROWSER)
@@ -220,18 +260,22 @@ async def test_an_added_eraser_runs_in_the_closing_transaction(
     clock: FrozenClock,
     locker: Locker,
     sign_up: SignUp,
+    uploads_service: UploadService,
 ) -> None:
     seen: list[tuple[bool, dict[str, int]]] = []
 
-    async def uploads(erasure: Erasure) -> None:
+    async def consents(erasure: Erasure) -> None:
         still_there = await Account.filter(id=erasure.account.id).using_db(
             erasure.connection
         )
         seen.append((bool(still_there), dict(erasure.deleted)))
-        erasure.deleted["uploads"] = 0
+        erasure.deleted["consents"] = 0
 
     closure = AccountClosure(
-        otp_service, sms, clock, erasers=[*default_erasers(locker), uploads]
+        otp_service,
+        sms,
+        clock,
+        erasers=[*default_erasers(locker, uploads_service), consents],
     )
     account = await sign_up(mobile=MOBILE, username="aarav")
     challenge = await closure.start(account)
@@ -245,4 +289,5 @@ async def test_an_added_eraser_runs_in_the_closing_transaction(
         "otp_challenges",
         "security_events",
         "issued_documents",
+        "uploads",
     }
