@@ -108,3 +108,108 @@ query Document($uri: String!) {{
 LOG_OUT = f"""
 mutation LogOut {{ logOut {{ ... on LoggedOut {{ ok }} {PROBLEM} }} }}
 """
+
+UPLOAD_FIELDS = """
+id name description docType folder size contentType sha256 pages createdAt updatedAt
+selfAttestation { signerName signedAt }
+"""
+
+START_UPLOAD = f"""
+mutation StartUpload($input: StartUploadInput!) {{
+  startUpload(input: $input) {{
+    ... on UploadStarted {{
+      upload {{ id name folder size }} uploadUrl method expiresAt maxBytes
+    }}
+    {PROBLEM}
+  }}
+}}
+"""
+
+MY_UPLOADS = f"""
+query MyUploads(
+  $first: Int = 20, $after: String, $folder: String, $docType: String,
+  $contentType: String, $selfAttested: Boolean, $nameContains: String
+) {{
+  me {{
+    ... on Resident {{
+      uploads(
+        first: $first, after: $after, folder: $folder, docType: $docType,
+        contentType: $contentType, selfAttested: $selfAttested,
+        nameContains: $nameContains
+      ) {{
+        totalCount
+        pageInfo {{ hasNextPage endCursor }}
+        edges {{ cursor node {{ {UPLOAD_FIELDS} }} }}
+      }}
+      uploadFolders
+      storage {{ usedBytes quotaBytes availableBytes maxFileBytes }}
+    }}
+    {PROBLEM}
+  }}
+}}
+"""
+
+MY_UPLOAD = f"""
+query MyUpload($id: ID!, $inline: Boolean = false) {{
+  me {{
+    ... on Resident {{
+      upload(id: $id) {{
+        ... on UploadedDocument {{
+          {UPLOAD_FIELDS}
+          signedFrom {{ id name }}
+          downloadUrl(inline: $inline) {{ url expiresAt }}
+          signature {{
+            ... on SignatureCheck {{
+              valid signerName signedAt reasons intact trusted
+              coversWholeDocument signatureCount
+            }}
+            {PROBLEM}
+          }}
+        }}
+        {PROBLEM}
+      }}
+    }}
+    {PROBLEM}
+  }}
+}}
+"""
+
+UPDATE_UPLOAD = f"""
+mutation UpdateUpload($id: ID!, $input: UpdateUploadInput!) {{
+  updateUpload(id: $id, input: $input) {{
+    ... on UploadUpdated {{ document {{ {UPLOAD_FIELDS} }} }}
+    {PROBLEM}
+  }}
+}}
+"""
+
+DELETE_UPLOAD = f"""
+mutation DeleteUpload($id: ID!) {{
+  deleteUpload(id: $id) {{
+    ... on UploadDeleted {{ id storage {{ usedBytes availableBytes }} }}
+    {PROBLEM}
+  }}
+}}
+"""
+
+REQUEST_ESIGN = f"""
+mutation RequestEsign($id: ID!) {{
+  requestEsign(id: $id) {{
+    ... on OtpSent {{ challengeId sentTo expiresAt }} {PROBLEM}
+  }}
+}}
+"""
+
+CONFIRM_ESIGN = f"""
+mutation ConfirmEsign($challengeId: ID!, $otp: String!) {{
+  confirmEsign(challengeId: $challengeId, otp: $otp) {{
+    ... on DocumentEsigned {{
+      document {{ {UPLOAD_FIELDS} signedFrom {{ id }} }}
+      original {{ id name }}
+    }}
+    {PROBLEM}
+  }}
+}}
+"""
+
+LOCKER_CERTIFICATE_AUTHORITY = "query LockerCA { lockerCertificateAuthority }"

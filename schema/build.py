@@ -22,6 +22,7 @@ from strawberry.types import ExecutionContext
 from config.settings import Settings
 from schema.mutations import Mutation
 from schema.query import Query
+from schema.types.uploads import SCALARS
 
 logger = logging.getLogger(__name__)
 
@@ -82,5 +83,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         extensions=extensions,
-        config=StrawberryConfig(disable_field_suggestions=settings.is_production),
+        config=StrawberryConfig(
+            disable_field_suggestions=settings.is_production, scalar_map=SCALARS
+        ),
     )

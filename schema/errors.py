@@ -128,7 +128,7 @@ class ErrorCode(enum.Enum):
     )
     FILE_TOO_LARGE = strawberry.enum_value(
         "FILE_TOO_LARGE",
-        description="The file is larger than the per-file limit (`maxUploadBytes`).",
+        description="The file is larger than the per-file limit (`maxFileBytes`).",
     )
     QUOTA_EXCEEDED = strawberry.enum_value(
         "QUOTA_EXCEEDED",
@@ -180,6 +180,7 @@ class ErrorCode(enum.Enum):
     NOT_SIGNABLE = strawberry.enum_value(
         "NOT_SIGNABLE", description="This document cannot be eSigned."
     )
+
 
 @strawberry.type(description="Why a request could not be done, and what to do next.")
 class Problem:

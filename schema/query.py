@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from resolvers import accounts, documents
+from resolvers import accounts, documents, uploads
 from resolvers.context import LockerContext
 from schema.errors import Problem, outcome
 from schema.types.accounts import Resident
@@ -47,6 +47,16 @@ class Query:
         uri: Annotated[str, strawberry.argument(description="The document's URI.")],
     ) -> DocumentResult:
         return await outcome(documents.document(info.context, uri), IssuedDocument.of)
+
+    @strawberry.field(
+        description="The X.509 certificate (PEM) of the locker's own CA, which "
+        "issues the certificates residents self-attest their files with: the "
+        "trust root to validate an eSigned PDF with any PAdES validator."
+    )
+    async def locker_certificate_authority(
+        self, info: Info[LockerContext, None]
+    ) -> str:
+        return await uploads.certificate_authority(info.context)
 
     @strawberry.field(description="Public counts of residents, documents and more.")
     async def stats(self, info: Info[LockerContext, None]) -> Stats:

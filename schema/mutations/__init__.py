@@ -9,6 +9,7 @@ from schema.mutations.documents import DocumentMutations
 from schema.mutations.identity import IdentityMutations
 from schema.mutations.recovery import RecoveryMutations
 from schema.mutations.security import SecurityMutations
+from schema.mutations.uploads import UploadMutations
 
 
 @strawberry.type(description="What can be done.")
@@ -18,5 +19,6 @@ class Mutation(
     SecurityMutations,
     IdentityMutations,
     DocumentMutations,
+    UploadMutations,
 ):
     pass

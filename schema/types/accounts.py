@@ -14,13 +14,21 @@ from models import Session as SessionRow
 from resolvers import accounts as account_resolvers
 from resolvers import documents as document_resolvers
 from resolvers import security as security_resolvers
+from resolvers import uploads as upload_resolvers
 from resolvers.context import LockerContext
-from schema.errors import as_graphql_error
+from schema.errors import as_graphql_error, outcome
 from schema.types.documents import IssuedDocumentConnection
 from schema.types.security import SecurityEventConnection, SessionInfo
+from schema.types.uploads import (
+    StorageUsage,
+    UploadedDocument,
+    UploadedDocumentConnection,
+    UploadResult,
+)
 from services.crypto import mask_mobile
 from services.errors import LockerError
 from services.identity.ekyc import EkycRequest
+from services.uploads.service import UploadFilter
 
 Gender = strawberry.enum(
     SdkGender, name="Gender", description="Gender as eKYC gives it."
@@ -144,6 +152,93 @@ class Resident:
             raise as_graphql_error(error) from error
 
         return SecurityEventConnection.of(page)
+
+    @strawberry.field(
+        description="The resident's storage for their own files: used, quota, "
+        "left, and the largest file allowed."
+    )
+    async def storage(self, info: Info[LockerContext, None]) -> StorageUsage:
+        return StorageUsage.of(
+            await upload_resolvers.storage(info.context, self.account)
+        )
+
+    @strawberry.field(
+        description="Files the resident uploaded or eSigned, newest first, "
+        "filtered by whichever arguments are given; null, with an error whose "
+        "`extensions.code` is INVALID_CURSOR or INVALID_ARGUMENT, when `after` "
+        "or `first` is not valid."
+    )
+    async def uploads(
+        self,
+        info: Info[LockerContext, None],
+        first: Annotated[
+            int, strawberry.argument(description="How many, at most 100.")
+        ] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="Continue after this cursor.")
+        ] = None,
+        folder: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only files in this folder (not its subfolders); "
+                "empty for the top level."
+            ),
+        ] = None,
+        doc_type: Annotated[
+            str | None, strawberry.argument(description="Only files of this doc type.")
+        ] = None,
+        content_type: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only files of this type, e.g. `application/pdf`."
+            ),
+        ] = None,
+        self_attested: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="Only eSigned copies (true), or only the others (false)."
+            ),
+        ] = None,
+        name_contains: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only files whose name contains this, in any case."
+            ),
+        ] = None,
+    ) -> UploadedDocumentConnection | None:
+        where = UploadFilter(
+            folder=folder,
+            doc_type=doc_type,
+            content_type=content_type,
+            self_attested=self_attested,
+            name_contains=name_contains,
+        )
+        try:
+            page = await upload_resolvers.uploads(
+                info.context, self.account, first, after, where
+            )
+        except LockerError as error:
+            raise as_graphql_error(error) from error
+
+        return UploadedDocumentConnection.of(page)
+
+    @strawberry.field(
+        description="The folders the resident's files are in, sorted; the top "
+        "level is the empty string."
+    )
+    async def upload_folders(self, info: Info[LockerContext, None]) -> list[str]:
+        return await upload_resolvers.upload_folders(info.context, self.account)
+
+    @strawberry.field(description="One of the resident's files.")
+    async def upload(
+        self,
+        info: Info[LockerContext, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The file's id.")],
+    ) -> UploadResult:
+        return await outcome(
+            upload_resolvers.upload(info.context, self.account, id),
+            UploadedDocument.of,
+        )
 
 
 @strawberry.type(description="The account exists; sign in with its username.")

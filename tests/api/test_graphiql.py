@@ -9,6 +9,7 @@ from app import create_app
 from config.settings import Settings
 from services.clock import FrozenClock
 from services.container import build_services
+from services.objects import MasterKey
 from services.sms import MemorySmsSender
 
 HTML = {"accept": "text/html"}
@@ -30,6 +31,8 @@ async def test_graphiql_and_introspection_are_off_in_production(
             "secret_key": SecretStr("p" * 48),
             "aadhaar_key": SecretStr("cHJvZHVjdGlvbi1hYWRoYWFyLWtleS0zMi1ieXRlcyE="),
             "generate_issuer_keys": False,
+            "generate_esign_ca": False,
+            "master_key": SecretStr(MasterKey.generate().to_secret()),
             "sms_sender": "http",
             "sms_gateway_url": "https://sms.example.invalid/send",
         }
