@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
 from collections.abc import Callable
@@ -13,10 +14,36 @@ import httpx
 from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportError
 from gql.transport.httpx import HTTPXAsyncTransport
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 
 from demo import queries
 from services.documents.pdf_signing import verify_pdf
 from services.documents.xml_signing import verify_certificate
+from services.esign.verify import verify_pdf as verify_esigned_pdf
+
+
+def rent_agreement(tenant: str) -> bytes:
+    """A one-page rent agreement for ``tenant``, with an invented landlord."""
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    page.setTitle("Rent agreement")
+    lines = [
+        "RENT AGREEMENT",
+        "",
+        "This agreement is made at Pune on 1 December 2026 between",
+        "Landlord: Suresh Kulkarni, 12 Prabhat Road, Pune 411004",
+        f"Tenant: {tenant}",
+        "Premises: Flat 4B, Sai Residency, Kothrud, Pune 411038",
+        "Term: 11 months from 1 January 2027",
+        "Monthly rent: Rs 21,000, payable by the 5th of each month",
+        "Security deposit: Rs 63,000, refundable at the end of the term",
+    ]
+    for number, line in enumerate(lines):
+        page.drawString(72, 770 - 18 * number, line)
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
 
 
 class DemoFailed(Exception):
@@ -124,6 +151,7 @@ class Journey:
         self.base_url = base_url.rstrip("/")
         self.out = out
         self.token: str | None = None
+        self.mobile = ""
 
     async def call(self, document: str, **variables: Any) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
@@ -154,6 +182,7 @@ class Journey:
         username = f"demo_{secrets.token_hex(4)}"
         password = secrets.token_urlsafe(18)
 
+        self.mobile = mobile
         started = _payload(
             await self.call(queries.START_SIGN_UP, mobile=mobile),
             "startSignUp",
@@ -275,6 +304,62 @@ class Journey:
             f"({len(response.content)} bytes, signed by {verdict.signer})"
         )
 
+    async def upload_and_esign(self, http: httpx.AsyncClient, holder: str) -> None:
+        """Upload a rent agreement, eSign it, and check the signed copy."""
+        agreement = rent_agreement(holder)
+        started = _payload(
+            await self.call(
+                queries.START_UPLOAD,
+                input={
+                    "name": "Rent agreement.pdf",
+                    "size": len(agreement),
+                    "folder": "Housing",
+                    "description": "Flat 4B, 11-month lease",
+                },
+            ),
+            "startUpload",
+        )
+        response = await http.put(
+            started["uploadUrl"],
+            content=agreement,
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
+        if response.status_code != 201:
+            raise DemoFailed(f"upload answered {response.status_code}: {response.text}")
+        stored = response.json()
+        self.out(
+            f"7. Uploaded {stored['name']} ({stored['size']} bytes, "
+            f"{stored['contentType']}) into {stored['folder']}"
+        )
+
+        requested = _payload(
+            await self.call(queries.REQUEST_ESIGN, id=stored["id"]), "requestEsign"
+        )
+        otp = await self.latest_otp(http, self.mobile)
+        signed = _payload(
+            await self.call(
+                queries.CONFIRM_ESIGN, challengeId=requested["challengeId"], otp=otp
+            ),
+            "confirmEsign",
+        )["document"]
+        found = _payload(await self.call(queries.MY_UPLOAD, id=signed["id"]), "me")[
+            "upload"
+        ]
+        pdf = await http.get(found["downloadUrl"]["url"])
+        ca = (await self.call(queries.LOCKER_CERTIFICATE_AUTHORITY))[
+            "lockerCertificateAuthority"
+        ]
+        verdict = await anyio.to_thread.run_sync(
+            lambda: verify_esigned_pdf(pdf.content, ca_certificate_pem=ca.encode())
+        )
+        if not verdict.valid:
+            raise DemoFailed(f"the eSigned copy does not verify: {verdict.reasons}")
+        self.out(
+            f"8. eSigned after an OTP: {signed['name']}, signed by "
+            f"{verdict.signer_name}; its signature verifies against the "
+            "locker's CA"
+        )
+
     async def run(self) -> None:
         async with httpx.AsyncClient(base_url=self.base_url, timeout=120) as http:
             issuers = (await self.call(queries.ISSUERS))["issuers"]
@@ -292,8 +377,9 @@ class Journey:
             await self.list_locker()
             for uri in uris:
                 await self.read_and_verify(http, uri, certificates)
+            await self.upload_and_esign(http, resident.name)
             _payload(await self.call(queries.LOG_OUT), "logOut")
-            self.out("7. Logged out")
+            self.out("9. Logged out")
 
 
 async def run_demo(base_url: str, out: Out) -> None:

@@ -81,6 +81,9 @@ async def test_demo_completes_against_a_running_server(server: str) -> None:
     assert "in.gov.cbse-HSCER-" in transcript
     assert "in.gov.transport-" in transcript
     assert "in.gov.pan-PANCR-" in transcript
+    assert "Uploaded Rent agreement.pdf" in transcript
+    assert "eSigned after an OTP: Rent agreement (self-attested).pdf" in transcript
+    assert "verifies against the locker's CA" in transcript
 
 
 async def test_demo_fails_clearly_when_no_server_answers() -> None:
