@@ -92,6 +92,10 @@ def create_app(
         store = ready_services.object_store
         if isinstance(store, S3ObjectStore):
             await store.open()
+            if not settings.is_production:
+                # A fresh MinIO or moto has no bucket yet; production's is
+                # provisioned (and the server may not be allowed to make one).
+                await store.ensure_bucket()
         logger.info("Locker ready on %s", settings.base_url)
         # A plain task rather than a task group: the lifespan may be entered
         # and left in different tasks (test fixtures do), which cancel scopes
