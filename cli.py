@@ -11,6 +11,8 @@
   production; it prints the CA certificate).
 - ``sweep-uploads``: give back the space of uploads abandoned mid-way (the
   server also does this every few minutes).
+- ``verify-activity``: recompute every resident's activity log hash chain;
+  exit 1 naming the first broken entry of each broken log.
 """
 
 from __future__ import annotations
@@ -131,6 +133,20 @@ def sweep_uploads(settings: Settings) -> int:
     return _with_database(settings, sweep)
 
 
+def verify_activity(settings: Settings) -> int:
+    from services.activity import ActivityLog, ChainReport
+    from services.clock import SystemClock
+
+    reports: list[ChainReport] = []
+
+    async def verify() -> str:
+        reports.append(await ActivityLog(SystemClock()).verify_chain())
+        return reports[0].describe()
+
+    _with_database(settings, verify)
+    return 0 if reports[0].intact else 1
+
+
 COMMANDS = {
     "serve": serve,
     "migrate": migrate,
@@ -140,6 +156,7 @@ COMMANDS = {
     "rewrap-keys": rewrap_keys,
     "sweep-uploads": sweep_uploads,
     "create-esign-ca": create_esign_ca,
+    "verify-activity": verify_activity,
 }
 
 

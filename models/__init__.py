@@ -1,12 +1,14 @@
 """Tortoise ORM models; migrations live in ``models.migrations``."""
 
 from models.accounts import Account, OtpChallenge, Session
+from models.activity import ActivityEntry
 from models.documents import IssuedDocument, UploadedDocument
 from models.requesters import Requester
 from models.security import ClosedAccount, SecurityEvent
 
 __all__ = [
     "Account",
+    "ActivityEntry",
     "ClosedAccount",
     "IssuedDocument",
     "OtpChallenge",

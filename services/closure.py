@@ -32,6 +32,7 @@ from tortoise.transactions import in_transaction
 
 from models import (
     Account,
+    ActivityEntry,
     ClosedAccount,
     IssuedDocument,
     OtpChallenge,
@@ -98,6 +99,15 @@ async def erase_security_events(erasure: Erasure) -> None:
     )
 
 
+async def erase_activity_log(erasure: Erasure) -> None:
+    """The activity log: which requesters read what, and consent changes."""
+    erasure.deleted["activity_entries"] = (
+        await ActivityEntry.filter(account_id=erasure.account.id)
+        .using_db(erasure.connection)
+        .delete()
+    )
+
+
 def issued_document_eraser(locker: Locker) -> Eraser:
     """The references to issued documents, then their cached renditions."""
 
@@ -151,6 +161,7 @@ def default_erasers(locker: Locker, uploads: UploadService) -> list[Eraser]:
         erase_sessions,
         erase_otp_challenges,
         erase_security_events,
+        erase_activity_log,
         issued_document_eraser(locker),
         upload_eraser(uploads),
     ]

@@ -24,6 +24,7 @@ from services.sms import MemorySmsSender
 
 # Children before parents, so that deleting never trips a foreign key.
 TABLES = (
+    "activity_entry",
     "security_event",
     "session",
     "otp_challenge",

@@ -288,6 +288,7 @@ async def test_an_added_eraser_runs_in_the_closing_transaction(
         "sessions",
         "otp_challenges",
         "security_events",
+        "activity_entries",
         "issued_documents",
         "uploads",
     }
