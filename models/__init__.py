@@ -3,13 +3,14 @@
 from models.accounts import Account, OtpChallenge, Session
 from models.activity import ActivityEntry
 from models.documents import IssuedDocument, UploadedDocument
-from models.requesters import Requester
+from models.requesters import Consent, Requester
 from models.security import ClosedAccount, SecurityEvent
 
 __all__ = [
     "Account",
     "ActivityEntry",
     "ClosedAccount",
+    "Consent",
     "IssuedDocument",
     "OtpChallenge",
     "Requester",

@@ -28,6 +28,7 @@ TABLES = (
     "security_event",
     "session",
     "otp_challenge",
+    "consent",
     "issued_document",
     "uploaded_document",
     "requester",
