@@ -285,8 +285,18 @@ class _CiphertextSource(io.RawIOBase):
         which is closed next.
         """
         finished = threading.Event()
+        # Whether the worker thread took the call up. A call cancelled before
+        # a thread took it is never run at all (anyio drops it), so nothing
+        # would ever set ``finished``: waiting for it would hold a worker
+        # thread forever, and enough of those starve every thread call.
+        lock = threading.Lock()
+        state = {"started": False, "abandoned": False}
 
         def run() -> _Result:
+            with lock:
+                if state["abandoned"]:
+                    raise ObjectStoreError("the read was cancelled")
+                state["started"] = True
             try:
                 return function(*args)
             finally:
@@ -298,8 +308,12 @@ class _CiphertextSource(io.RawIOBase):
             self._cancelled = True
             if self._fetch_scope is not None:
                 self._fetch_scope.cancel()
-            with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(finished.wait)
+            with lock:
+                state["abandoned"] = True
+                started = state["started"]
+            if started:
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(finished.wait)
             raise
         except Exception as error:
             await anyio.lowlevel.checkpoint_if_cancelled()

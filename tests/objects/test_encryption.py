@@ -271,3 +271,27 @@ async def test_a_cancelled_read_lets_go_while_storage_stalls(
         await read_all(objects.get(KEY, stored.wrapped_key))
 
     assert scope.cancelled_caught
+
+
+async def test_reads_cancelled_before_their_thread_starts_let_everything_go(
+    local_backend: Backend,
+) -> None:
+    # A browser that cancels a download cancels the read between two chunks,
+    # often before the worker thread took the next call up. Sixty of them
+    # must leave no worker thread waiting, or later reads would starve.
+    objects = EncryptedObjects(local_backend.store, MasterKey.generate())
+    stored = await objects.put(KEY, generated(3 * MiB))
+
+    with anyio.fail_after(60):
+        for _ in range(60):
+            reader = objects.get(KEY, stored.wrapped_key)
+            await anext(reader)
+            with anyio.CancelScope() as scope:
+                scope.cancel()
+                await anext(reader)
+            assert scope.cancelled_caught
+            await reader.aclose()
+
+        plaintext = await read_all(objects.get(KEY, stored.wrapped_key))
+
+    assert hashlib.sha256(plaintext).hexdigest() == stored.sha256
