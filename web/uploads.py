@@ -87,7 +87,11 @@ async def put_upload(request: Request) -> Response:
             account, upload_id, _body(request), declared_length=declared
         )
     except LockerError as error:
-        return problem(error)
+        # Closing the connection is how the server stops reading a body it
+        # refused; kept alive, it would have to read (and discard) the rest.
+        response = problem(error)
+        response.headers["Connection"] = "close"
+        return response
 
     return JSONResponse(
         {

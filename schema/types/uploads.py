@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, NewType
+from typing import Annotated, Any, NewType
 
 import strawberry
+from graphql import GraphQLError, IntValueNode, ValueNode
 from strawberry.types import Info
 from strawberry.types.scalar import ScalarDefinition
 
@@ -25,11 +26,22 @@ MOST_BYTES = 2**53 - 1
 
 
 def _parse_byte_count(value: object) -> ByteCount:
+    # GraphQLError, not TypeError: graphql-core reports it to the client as
+    # a validation error, where any other exception is a crash.
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError("A ByteCount is a whole number of bytes, such as 524288.")
+        raise GraphQLError("A ByteCount is a whole number of bytes, such as 524288.")
     if not 0 <= value <= MOST_BYTES:
-        raise ValueError(f"A ByteCount is between 0 and {MOST_BYTES}.")
+        raise GraphQLError(f"A ByteCount is between 0 and {MOST_BYTES}.")
     return ByteCount(value)
+
+
+def _parse_byte_count_literal(
+    node: ValueNode, variables: dict[str, Any] | None = None
+) -> ByteCount:
+    """A ByteCount written into the query itself: an integer literal only."""
+    if not isinstance(node, IntValueNode):
+        raise GraphQLError("A ByteCount is a whole number of bytes, such as 524288.")
+    return _parse_byte_count(int(node.value))
 
 
 BYTE_COUNT = strawberry.scalar(
@@ -38,6 +50,7 @@ BYTE_COUNT = strawberry.scalar(
     "where GraphQL's 32-bit `Int` would stop at 2 GiB.",
     serialize=int,
     parse_value=_parse_byte_count,
+    parse_literal=_parse_byte_count_literal,
 )
 
 # The custom scalars of this module, for ``StrawberryConfig.scalar_map``.

@@ -189,6 +189,8 @@ class SelfAttestation:
                 folder=original.folder,
                 size=size,
                 content_type=PDF,
+                # an image becomes one page
+                pages=original.pages or 1,
                 object_key=f"uploads/{copy_id}",
                 created_at=now,
                 updated_at=now,

@@ -30,10 +30,11 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import time
 import unicodedata
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterable
-from contextlib import aclosing
+from contextlib import aclosing, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -66,6 +67,7 @@ from services.paging import decode_cursor, encode_cursor
 from services.uploads.inspect import (
     SNIFF_BYTES,
     FileFacts,
+    FileKind,
     check_name,
     inspect_file,
     sniff,
@@ -282,7 +284,15 @@ class UploadService:
                     "file's exact size."
                 )
             with await anyio.to_thread.run_sync(self.scratch_file) as scratch:
-                await self._take_body(document, body, scratch)
+                # A client that stalls must not hold a scratch file (and a
+                # connection) past the window it was given.
+                with anyio.move_on_after(self.settings.upload_window_seconds) as wait:
+                    await self._take_body(document, body, scratch)
+                if wait.cancelled_caught:
+                    raise UploadIncomplete(
+                        "The file did not arrive within the upload's time; start "
+                        "it again."
+                    )
                 facts = await anyio.to_thread.run_sync(
                     self._inspect, Path(scratch.name)
                 )
@@ -335,6 +345,17 @@ class UploadService:
             check_name(document.name, sniff(head))
         await anyio.to_thread.run_sync(scratch.write, bytes(pending))
         await anyio.to_thread.run_sync(scratch.flush)
+
+    def _clean_scratch(self) -> None:
+        folder = self.settings.scratch_dir
+        if not folder.is_dir():
+            return
+        cutoff = time.time() - self.settings.upload_window_seconds
+        for leftover in folder.iterdir():
+            with suppress(FileNotFoundError):
+                if leftover.stat().st_mtime < cutoff:
+                    leftover.unlink()
+                    logger.info("deleted a scratch file left by a stopped upload")
 
     def _inspect(self, path: Path) -> FileFacts:
         return inspect_file(path, max_image_pixels=self.settings.max_image_pixels)
@@ -419,7 +440,13 @@ class UploadService:
                 await self._release(document.account_id, document.size, connection)
 
     async def sweep(self, *, account_id: uuid.UUID | None = None) -> int:
-        """Discard unfinished uploads whose window ran out; how many there were."""
+        """Discard unfinished uploads whose window ran out; how many there were.
+
+        A full sweep (no ``account_id``) also deletes scratch files older than
+        the window: a process killed mid-upload leaves its scratch file behind.
+        """
+        if account_id is None:
+            await anyio.to_thread.run_sync(self._clean_scratch)
         expired = UploadedDocument.filter(
             status__in=UNFINISHED, expires_at__lt=self.clock.now()
         )
@@ -517,7 +544,11 @@ class UploadService:
         """Rename, move, describe or re-type one of the resident's files."""
         document = await self.document(account, document_id)
         if name is not None:
-            document.name = clean_display_name(name)
+            renamed = clean_display_name(name)
+            # The name a download is saved under must not contradict the
+            # content any more than an upload's may (`report.html` for a PDF).
+            check_name(renamed, FileKind(document.content_type))
+            document.name = renamed
         if folder is not None:
             document.folder = clean_folder(folder)
         if description is not None:

@@ -119,6 +119,7 @@ async def test_a_resident_esigns_a_file_and_anyone_can_check_it_with_the_ca(
     assert requested["sentTo"].endswith(mobile[-4:])
     assert copy["name"] == f"{signed_name} (self-attested).pdf"
     assert copy["contentType"] == "application/pdf"
+    assert copy["pages"] == 1
     assert copy["folder"] == "Home"
     assert copy["signedFrom"] == {"id": original_id}
     assert signed["original"] == {"id": original_id, "name": name}

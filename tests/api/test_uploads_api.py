@@ -236,6 +236,8 @@ async def test_a_body_longer_than_declared_is_refused_and_nothing_kept(
 
     assert response.status_code == 400
     assert response.json()["code"] == "UPLOAD_INCOMPLETE"
+    # The server closes the connection rather than read the rest of a body.
+    assert response.headers["connection"] == "close"
     assert again.status_code == 404
     assert again.json()["code"] == "UPLOAD_NOT_FOUND"
     await assert_nothing_kept(api, settings)
@@ -635,3 +637,24 @@ async def test_another_resident_never_sees_or_touches_my_files(
     assert esign["code"] == "DOCUMENT_NOT_FOUND"
     assert still_mine["name"] == "Rent agreement.pdf"
     assert (await my_uploads(api))["storage"]["usedBytes"] == len(rent_agreement)
+
+
+@pytest.mark.parametrize("literal", ["-5", "1e3", "100.0", '"12"', "true", "9" * 23])
+async def test_a_bad_size_written_into_the_query_is_a_validation_error(
+    api: Api, client: httpx.AsyncClient, literal: str
+) -> None:
+    await api.new_resident(ANANYA, "ananya")
+    query = (
+        'mutation { startUpload(input: {name: "Rent agreement.pdf", size: '
+        f"{literal}}}) {{ __typename }} }}"
+    )
+
+    response = await client.post(
+        "/graphql",
+        json={"query": query},
+        headers={"Authorization": f"Bearer {api.token}"},
+    )
+
+    errors = response.json()["errors"]
+    assert "ByteCount" in errors[0]["message"]
+    assert "Unexpected error" not in errors[0]["message"]

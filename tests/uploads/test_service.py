@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import random
+import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 
@@ -358,3 +360,54 @@ async def test_rotating_the_master_key_rewraps_without_rewriting_objects(
     )
     assert await read_back(after, document) == data
     assert await storage.leftovers() == [f"uploads/{document.id}"]
+
+
+async def test_a_stalled_body_ends_when_the_window_does(
+    services: Services, resident: Account, storage: Backend
+) -> None:
+    services.settings.upload_window_seconds = 1
+    data = rent_agreement()
+    slot = await services.uploads.begin(resident, name="rent.pdf", size=len(data))
+
+    async def stalls() -> AsyncGenerator[bytes, None]:
+        yield data[:100]
+        await anyio.sleep(3600)
+        yield data[100:]
+
+    with anyio.fail_after(30), pytest.raises(UploadIncomplete):
+        await services.uploads.receive(resident, slot.document.id, stalls())
+
+    assert await used(resident) == 0
+    assert await storage.leftovers() == []
+    assert list(services.settings.scratch_dir.iterdir()) == []
+
+
+async def test_a_sweep_deletes_scratch_files_a_stopped_process_left(
+    services: Services,
+) -> None:
+    folder = services.settings.scratch_dir
+    folder.mkdir(parents=True)
+    left = folder / "upload-crashed"
+    left.write_bytes(b"%PDF-1.7 plaintext of a stopped upload")
+    old = time.time() - services.settings.upload_window_seconds - 60
+    os.utime(left, (old, old))
+    current = folder / "upload-in-progress"
+    current.write_bytes(b"%PDF-1.7 an upload another process is taking")
+
+    await services.uploads.sweep()
+
+    assert sorted(path.name for path in folder.iterdir()) == ["upload-in-progress"]
+
+
+async def test_a_rename_cannot_contradict_the_content(
+    services: Services, resident: Account
+) -> None:
+    document = await upload(services, resident, rent_agreement())
+
+    with pytest.raises(FileTypeMismatch):
+        await services.uploads.update(resident, document.id, name="report.html")
+
+    renamed = await services.uploads.update(
+        resident, document.id, name="Rent agreement 2027.pdf"
+    )
+    assert renamed.name == "Rent agreement 2027.pdf"
