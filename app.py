@@ -29,6 +29,7 @@ from web.body_limit import BodySizeLimit
 from web.graphql import LockerGraphQL
 from web.routes import dev_outbox, document_pdf, health
 from web.uploads import get_upload, put_upload
+from web.verify import get_verify, post_verify
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,6 @@ async def _prepare_issuer_keys(services: Services) -> None:
 async def _sweep_uploads(services: Services) -> None:
     """Give back the space of uploads abandoned mid-way, every few minutes."""
     while True:
-        await anyio.sleep(SWEEP_SECONDS)
         try:
             swept = await services.uploads.sweep()
         except Exception:
@@ -57,6 +57,7 @@ async def _sweep_uploads(services: Services) -> None:
         else:
             if swept:
                 logger.info("gave back the space of %d abandoned uploads", swept)
+        await anyio.sleep(SWEEP_SECONDS)
 
 
 def _development_services(settings: Settings) -> Services:
@@ -117,6 +118,8 @@ def create_app(
         Route("/documents/pdf", document_pdf),
         Route("/uploads/{upload_id}", put_upload, methods=["PUT"]),
         Route("/uploads/{upload_id}", get_upload, methods=["GET"]),
+        Route("/verify", post_verify, methods=["POST"]),
+        Route("/verify/{uri:path}", get_verify, methods=["GET"]),
         Route("/healthz", health),
     ]
     if dev_sms:
@@ -129,7 +132,8 @@ def create_app(
             Middleware(
                 BodySizeLimit,
                 max_bytes=settings.max_request_bytes,
-                exempt_prefixes=("/uploads/",),
+                # Both stream their bodies and bound them themselves.
+                exempt_prefixes=("/uploads/", "/verify"),
             ),
         ],
     )

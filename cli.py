@@ -13,6 +13,8 @@
   server also does this every few minutes).
 - ``verify-activity``: recompute every resident's activity log hash chain;
   exit 1 naming the first broken entry of each broken log.
+- ``register-requester``: register a requester (``--help`` lists its
+  arguments) and print its client id and, once, its client secret.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import SecretStr
 
@@ -147,6 +151,99 @@ def verify_activity(settings: Settings) -> int:
     return 0 if reports[0].intact else 1
 
 
+def _file_text(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise argparse.ArgumentTypeError(f"cannot read {path}: {error}") from error
+
+
+def register_requester_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--org-id", required=True, help="slug, such as iitm")
+    parser.add_argument("--name", required=True, help="the organisation's name")
+    parser.add_argument(
+        "--redirect-uri",
+        dest="redirect_uris",
+        metavar="URI",
+        action="append",
+        required=True,
+        help="an exact https redirect URI (repeat for more)",
+    )
+    parser.add_argument(
+        "--purpose",
+        dest="purposes",
+        metavar="CODE:TEXT",
+        action="append",
+        required=True,
+        help='CODE:text, such as "ADMISSION:Verify Class XII marks" (repeat)',
+    )
+    parser.add_argument(
+        "--doc-type",
+        dest="doc_types",
+        metavar="CODE",
+        action="append",
+        required=True,
+        help="a doc type code an issuer declares, such as HSCER (repeat)",
+    )
+    parser.add_argument(
+        "--jwks-file",
+        dest="jwks",
+        metavar="FILE",
+        type=_file_text,
+        help="JSON file of its public keys, for private_key_jwt instead of a secret",
+    )
+
+
+def register_requester(settings: Settings, arguments: argparse.Namespace) -> int:
+    from services.container import build_services
+    from services.errors import LockerError
+    from services.requesters import Purpose, jwks_from_json
+
+    async def register() -> str:
+        requester, secret = await build_services(settings).requesters.register(
+            arguments.org_id,
+            arguments.name,
+            arguments.redirect_uris,
+            [Purpose.parse(written) for written in arguments.purposes],
+            arguments.doc_types,
+            jwks=jwks_from_json(arguments.jwks) if arguments.jwks else None,
+        )
+        lines = [
+            f"Registered {requester.name} ({requester.org_id}).",
+            f"client id:     {requester.client_id}",
+        ]
+        if secret is None:
+            lines.append("It authenticates with its keys (private_key_jwt).")
+        else:
+            lines += [
+                f"client secret: {secret}",
+                "Store the client secret now, somewhere safe: it is shown only "
+                "this once, and the locker keeps only a hash of it.",
+            ]
+        return "\n".join(lines)
+
+    try:
+        return _with_database(settings, register)
+    except LockerError as error:
+        print(f"refused: {error.message}", file=sys.stderr)
+        return 1
+
+
+@dataclass(frozen=True)
+class CommandWithArguments:
+    """A command with arguments of its own: ``declare`` adds them to its parser."""
+
+    declare: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[Settings, argparse.Namespace], int]
+
+
+COMMANDS_WITH_ARGUMENTS = {
+    "register-requester": CommandWithArguments(
+        register_requester_arguments, register_requester
+    ),
+}
+
+
 COMMANDS = {
     "serve": serve,
     "migrate": migrate,
@@ -162,11 +259,17 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cli", description=__doc__)
-    parser.add_argument("command", choices=sorted(COMMANDS))
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name in sorted(COMMANDS.keys() | COMMANDS_WITH_ARGUMENTS.keys()):
+        command_parser = commands.add_parser(name)
+        if name in COMMANDS_WITH_ARGUMENTS:
+            COMMANDS_WITH_ARGUMENTS[name].declare(command_parser)
     arguments = parser.parse_args(argv)
     settings = get_settings()
     configure_logging(settings.log_level)
 
+    if arguments.command in COMMANDS_WITH_ARGUMENTS:
+        return COMMANDS_WITH_ARGUMENTS[arguments.command].run(settings, arguments)
     return COMMANDS[arguments.command](settings)
 
 

@@ -71,6 +71,12 @@ class Settings(BaseSettings):
         description="Base64 of the 32-byte AES-256-GCM key that encrypts Aadhaar "
         "numbers at rest.",
     )
+    admin_token: SecretStr | None = Field(
+        None,
+        description="The operator's bearer token for the admin GraphQL mutations "
+        "(registering requesters), at least 32 characters; unset turns the admin "
+        "API off.",
+    )
     sms_sender: Literal["log", "memory", "http"] = Field(
         "log",
         description="`log` writes OTP messages to the server log (development "
@@ -226,6 +232,17 @@ class Settings(BaseSettings):
         "has none (development only: in production create it once with "
         "`python -m cli create-esign-ca` and share the folder).",
     )
+    consent_keys_dir: Path | None = Field(
+        None,
+        description="Folder of the key the locker signs consent artefacts with "
+        "(`consent.key.pem`, ES256), created at first use; default: "
+        "`keys/consent/` in the data directory. Every process must share it.",
+    )
+    consent_max_days: int = Field(
+        365,
+        ge=1,
+        description="The longest a resident may grant a consent for, in days.",
+    )
     migrate_on_start: bool = Field(
         True,
         description="Apply pending database migrations when the server starts; "
@@ -254,6 +271,10 @@ class Settings(BaseSettings):
         return self.esign_ca_dir or self.data_dir / "ca"
 
     @property
+    def consent_key_dir(self) -> Path:
+        return self.consent_keys_dir or self.data_dir / "keys" / "consent"
+
+    @property
     def scratch_dir(self) -> Path:
         """Private folder for uploads being checked, before they are stored."""
         return self.data_dir / "scratch"
@@ -273,6 +294,8 @@ class Settings(BaseSettings):
             problems.append("LOCKER_SECRET_KEY is the development key")
         elif len(self.secret_key.get_secret_value()) < 32:
             problems.append("LOCKER_SECRET_KEY is shorter than 32 characters")
+        if self.admin_token and len(self.admin_token.get_secret_value()) < 32:
+            problems.append("LOCKER_ADMIN_TOKEN is shorter than 32 characters")
         if self.aadhaar_key.get_secret_value() == DEV_AADHAAR_KEY:
             problems.append("LOCKER_AADHAAR_KEY is the development key")
         if self.master_key.get_secret_value() == DEV_MASTER_KEY:

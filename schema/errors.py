@@ -181,6 +181,23 @@ class ErrorCode(enum.Enum):
         "NOT_SIGNABLE", description="This document cannot be eSigned."
     )
 
+    CONSENT_NOT_FOUND = strawberry.enum_value(
+        "CONSENT_NOT_FOUND", description="No consent with this id was given to you."
+    )
+    CONSENT_REVOKED = strawberry.enum_value(
+        "CONSENT_REVOKED", description="The resident revoked the consent."
+    )
+    CONSENT_EXPIRED = strawberry.enum_value(
+        "CONSENT_EXPIRED", description="The consent's time ran out."
+    )
+    NOT_GRANTED = strawberry.enum_value(
+        "NOT_GRANTED",
+        description="The consent does not cover this document, or not in this form.",
+    )
+    READ_LIMIT_REACHED = strawberry.enum_value(
+        "READ_LIMIT_REACHED", description="Every read the consent allows was made."
+    )
+
 
 @strawberry.type(description="Why a request could not be done, and what to do next.")
 class Problem:

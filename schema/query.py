@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from resolvers import accounts, documents, uploads
+from resolvers import accounts, consents, documents, uploads
 from resolvers.context import LockerContext
 from schema.errors import Problem, outcome
 from schema.types.accounts import Resident
@@ -57,6 +57,14 @@ class Query:
         self, info: Info[LockerContext, None]
     ) -> str:
         return await uploads.certificate_authority(info.context)
+
+    @strawberry.field(
+        description="The public keys (a JWK Set, as JSON) that verify consent "
+        "artefacts: anyone holding an artefact checks its ES256 signature with "
+        "the key its `kid` names."
+    )
+    async def consent_signing_keys(self, info: Info[LockerContext, None]) -> str:
+        return await consents.consent_signing_keys(info.context)
 
     @strawberry.field(description="Public counts of residents, documents and more.")
     async def stats(self, info: Info[LockerContext, None]) -> Stats:

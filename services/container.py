@@ -9,8 +9,10 @@ from adapters.registry import AdapterRegistry
 from config.settings import Settings
 from services.account_changes import AccountChanges
 from services.accounts import AccountService
+from services.activity import ActivityLog
 from services.clock import Clock, SystemClock
 from services.closure import AccountClosure, default_erasers
+from services.consents import ConsentKeyStore, ConsentService
 from services.documents.keys import IssuerKeyStore
 from services.documents.render import DocumentRenderer
 from services.esign.ca import LockerCA
@@ -28,12 +30,14 @@ from services.objects import LocalObjectStore as LocalUploadStore
 from services.otp import OtpService
 from services.ratelimit import RateLimiter
 from services.recovery import RecoveryService
+from services.requesters import RequesterRegistry
 from services.security_events import SecurityLog
 from services.sessions import SessionService
 from services.sms import SmsSender, sms_sender_from_settings
 from services.storage import LocalObjectStore
 from services.uploads.attest import SelfAttestation
 from services.uploads.service import UploadService
+from services.verification import DocumentVerifier
 
 SANDBOX_RESIDENTS = Path(__file__).parent / "identity" / "sandbox_residents.json"
 
@@ -61,6 +65,10 @@ class Services:
     object_store: ObjectStore
     uploads: UploadService
     attestation: SelfAttestation
+    requesters: RequesterRegistry
+    verification: DocumentVerifier
+    activity: ActivityLog
+    consents: ConsentService
 
 
 def object_store_from_settings(settings: Settings) -> ObjectStore:
@@ -108,7 +116,7 @@ def build_services(
     keystore = IssuerKeyStore(settings.keys_dir, generate=settings.generate_issuer_keys)
     locker = Locker(
         registry,
-        DocumentRenderer(keystore),
+        DocumentRenderer(keystore, public_url=settings.base_url),
         LocalObjectStore(settings.objects_dir),
         cache_seconds=settings.document_cache_seconds,
         clock=clock,
@@ -128,6 +136,7 @@ def build_services(
         ),
         clock,
     )
+    activity = ActivityLog(clock)
     links = DownloadLinks(
         settings.secret_key.get_secret_value(),
         public_url=settings.base_url,
@@ -157,4 +166,10 @@ def build_services(
         object_store=object_store,
         uploads=uploads,
         attestation=attestation,
+        requesters=RequesterRegistry(settings.secret_key.get_secret_value(), registry),
+        verification=DocumentVerifier(registry, keystore, clock),
+        activity=activity,
+        consents=ConsentService(
+            settings, clock, sms, activity, ConsentKeyStore(settings.consent_key_dir)
+        ),
     )

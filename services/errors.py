@@ -229,3 +229,36 @@ class NotSignable(LockerError):
     """This document cannot be eSigned (for example, it is not ready)."""
 
     code = "NOT_SIGNABLE"
+
+
+# Consents (issue 5).
+
+
+class ConsentNotFound(LockerError):
+    """No consent under this id for the one asking (the resident or requester)."""
+
+    code = "CONSENT_NOT_FOUND"
+
+
+class ConsentRevoked(LockerError):
+    """The resident revoked the consent; nothing may be read under it."""
+
+    code = "CONSENT_REVOKED"
+
+
+class ConsentExpired(LockerError):
+    """The consent's time ran out; the requester must ask the resident again."""
+
+    code = "CONSENT_EXPIRED"
+
+
+class NotGranted(LockerError):
+    """The consent does not cover this document, or not in this form."""
+
+    code = "NOT_GRANTED"
+
+
+class ReadLimitReached(LockerError):
+    """Every read the consent allows has been made."""
+
+    code = "READ_LIMIT_REACHED"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from schema.mutations.accounts import AccountMutations
+from schema.mutations.admin import AdminMutations
+from schema.mutations.consents import ConsentMutations
 from schema.mutations.documents import DocumentMutations
 from schema.mutations.identity import IdentityMutations
 from schema.mutations.recovery import RecoveryMutations
@@ -20,5 +22,7 @@ class Mutation(
     IdentityMutations,
     DocumentMutations,
     UploadMutations,
+    AdminMutations,
+    ConsentMutations,
 ):
     pass

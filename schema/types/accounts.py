@@ -12,11 +12,20 @@ from adapters.sdk import Gender as SdkGender
 from models import Account, OtpChallenge
 from models import Session as SessionRow
 from resolvers import accounts as account_resolvers
+from resolvers import consents as consent_resolvers
 from resolvers import documents as document_resolvers
 from resolvers import security as security_resolvers
 from resolvers import uploads as upload_resolvers
 from resolvers.context import LockerContext
 from schema.errors import as_graphql_error, outcome
+from schema.types.consents import (
+    ActivityEntryConnection,
+    ActivityExportFormat,
+    Consent,
+    ConsentConnection,
+    ConsentResult,
+    ConsentStatusValue,
+)
 from schema.types.documents import IssuedDocumentConnection
 from schema.types.security import SecurityEventConnection, SessionInfo
 from schema.types.uploads import (
@@ -25,6 +34,7 @@ from schema.types.uploads import (
     UploadedDocumentConnection,
     UploadResult,
 )
+from services.consents import ConsentStatus
 from services.crypto import mask_mobile
 from services.errors import LockerError
 from services.identity.ekyc import EkycRequest
@@ -238,6 +248,88 @@ class Resident:
         return await outcome(
             upload_resolvers.upload(info.context, self.account, id),
             UploadedDocument.of,
+        )
+
+    @strawberry.field(
+        description="The consents the resident gave requesters, newest first; "
+        "null, with an error whose `extensions.code` is INVALID_CURSOR or "
+        "INVALID_ARGUMENT, when `after` or `first` is not valid."
+    )
+    async def consents(
+        self,
+        info: Info[LockerContext, None],
+        first: Annotated[
+            int, strawberry.argument(description="How many, at most 100.")
+        ] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="Continue after this cursor.")
+        ] = None,
+        status: Annotated[
+            ConsentStatusValue | None,
+            strawberry.argument(description="Only consents that stand so now."),
+        ] = None,
+    ) -> ConsentConnection | None:
+        wanted = None if status is None else ConsentStatus[status.name]
+        try:
+            page = await consent_resolvers.consents(
+                info.context, self.account, first, after, wanted
+            )
+        except LockerError as error:
+            raise as_graphql_error(error) from error
+
+        return ConsentConnection.of(page)
+
+    @strawberry.field(description="One of the resident's consents.")
+    async def consent(
+        self,
+        info: Info[LockerContext, None],
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The consent's id.")
+        ],
+    ) -> ConsentResult:
+        return await outcome(
+            consent_resolvers.consent(info.context, self.account, id), Consent.of
+        )
+
+    @strawberry.field(
+        description="The resident's activity log: every read by a requester "
+        "and every change to a consent, newest first; null, with an error whose "
+        "`extensions.code` is INVALID_CURSOR or INVALID_ARGUMENT, when `after` "
+        "or `first` is not valid."
+    )
+    async def activity(
+        self,
+        info: Info[LockerContext, None],
+        first: Annotated[
+            int, strawberry.argument(description="How many, at most 100.")
+        ] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="Continue after this cursor.")
+        ] = None,
+    ) -> ActivityEntryConnection | None:
+        try:
+            page = await consent_resolvers.activity(
+                info.context, self.account, first, after
+            )
+        except LockerError as error:
+            raise as_graphql_error(error) from error
+
+        return ActivityEntryConnection.of(page)
+
+    @strawberry.field(
+        description="The whole activity log, oldest first, as one JSON or CSV "
+        "text. The JSON keeps every entry's hash and the fields it covers, so "
+        "anyone can check the chain."
+    )
+    async def activity_export(
+        self,
+        info: Info[LockerContext, None],
+        format: Annotated[
+            ActivityExportFormat, strawberry.argument(description="JSON or CSV.")
+        ] = ActivityExportFormat.JSON,
+    ) -> str:
+        return await consent_resolvers.activity_export(
+            info.context, self.account, as_csv=format is ActivityExportFormat.CSV
         )
 
 

@@ -11,10 +11,14 @@ limit of those fonts):
   gender, parents, address, photograph where the issuer keeps one);
 - the adapter's ``display`` sections as label/value rows or grids, or, when an
   adapter gave none, the ``CertificateData`` tree laid out generically;
-- the URI, when it was fetched from the issuer, and a verification link with
-  a QR code when one is given;
+- the URI, when it was fetched from the issuer, and, when a verification
+  link is given, its QR code with the link printed small beside it;
 - on every page, a footer saying the document is issued electronically and
   carries a digital signature (``pdf_signing`` adds that signature).
+
+The document information's Subject is the URI: ``services.verification``
+reads it back to know whose certificate must have signed a PDF handed to it
+(the signature covers the whole file, that entry included).
 """
 
 from __future__ import annotations
@@ -97,6 +101,26 @@ _BANNER_TEXT = ParagraphStyle(
     alignment=TA_CENTER,
     textColor=colors.white,
 )
+_VERIFY_LABEL = ParagraphStyle(
+    "VerifyLabel", fontName="Helvetica", fontSize=9, leading=11.5, textColor=colors.grey
+)
+_VERIFY_URL = ParagraphStyle(
+    "VerifyUrl", fontName="Helvetica", fontSize=7.5, leading=10
+)
+_VERIFY_HELP_STYLE = ParagraphStyle(
+    "VerifyHelp",
+    fontName="Helvetica",
+    fontSize=7.5,
+    leading=9.5,
+    textColor=colors.grey,
+    spaceBefore=2,
+)
+_VERIFY_HELP = (
+    "Scan the code, or open the address, to see the document's current status "
+    "with its issuer. To check that a copy is genuine, send the signed PDF or "
+    "XML file itself to the same service."
+)
+_QR_SIZE = 26 * mm
 _BANNER_COLOUR = colors.HexColor("#b3261e")
 _RULE_COLOUR = colors.HexColor("#1f3b73")
 
@@ -115,6 +139,7 @@ def render_pdf(
         bottomMargin=MARGIN + 12 * mm,
         title=doc.name,
         author=doc.issued_by.name,
+        # Read back by the verifier; see the module docstring.
         subject=uri,
         creator="openlocker",
     )
@@ -247,34 +272,46 @@ def _reference(
     rows = [("Document URI", uri)]
     if doc.fetched_at is not None:
         rows.append(("Fetched from the issuer", _human_time(doc.fetched_at)))
+
+    flowables = [section_heading("Reference"), rows_table(rows)]
     if verification_url:
-        rows.append(("Verify at", verification_url))
+        flowables += _verification(verification_url)
 
-    heading = section_heading("Reference")
-    if not verification_url:
-        return [heading, rows_table(rows)]
+    return flowables
 
-    size = 28 * mm
-    widget = QrCodeWidget(verification_url)
+
+def _verification(url: str) -> list[Flowable]:
+    """The QR code of ``url`` with the address printed small beside it.
+
+    The address stays on one line for the usual base URL and URI, so that a
+    reader can type it and a text search finds it whole.
+    """
+    widget = QrCodeWidget(url, barLevel="M")
     left, bottom, right, top = widget.getBounds()
-    code = Drawing(
-        size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0]
-    )
+    scale = [_QR_SIZE / (right - left), 0, 0, _QR_SIZE / (top - bottom), 0, 0]
+    code = Drawing(_QR_SIZE, _QR_SIZE, transform=scale)
     code.add(widget)
+
+    text = [
+        Paragraph("Verify at", _VERIFY_LABEL),
+        Paragraph(escape(url), _VERIFY_URL),
+        Paragraph(escape(_VERIFY_HELP), _VERIFY_HELP_STYLE),
+    ]
     layout = Table(
-        [[rows_table(rows, width=CONTENT_WIDTH - size - 4 * mm), code]],
-        colWidths=[CONTENT_WIDTH - size, size],
+        [[code, text]], colWidths=[_QR_SIZE + 4 * mm, CONTENT_WIDTH - _QR_SIZE - 4 * mm]
     )
     layout.setStyle(
         TableStyle(
             [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (0, 0), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
             ]
         )
     )
-    return [heading, layout]
+
+    return [Spacer(1, 3 * mm), layout]
 
 
 def _draw_footer(canvas: Any, document: Any, *, issuer: str, uri: str) -> None:

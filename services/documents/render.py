@@ -5,12 +5,17 @@ certificate XML, validate it against the project's schema (an adapter that
 produces an invalid certificate is caught here, before anything is signed),
 sign it, render the PDF rendition and sign that. It is synchronous and
 CPU-bound (RSA signing, PDF layout): async callers run it in a worker thread.
+
+Given the locker's public address, the renderer puts on every PDF a QR code
+of ``verification_url``: the public check of the document's status
+(``web/verify.py``). Without one (tests, tools) the PDF has no QR code.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import quote
 
 from adapters.sdk.document import DocumentStatus, DocumentUri, StandardDocument
 from adapters.sdk.schema import validate_certificate
@@ -40,9 +45,22 @@ class RenderedDocument:
 class DocumentRenderer:
     """Turns standard documents into signed XML and PDF with the issuers' keys."""
 
-    def __init__(self, keystore: IssuerKeyStore, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        keystore: IssuerKeyStore,
+        *,
+        clock: Clock | None = None,
+        public_url: str | None = None,
+    ) -> None:
         self.keystore = keystore
         self.clock = clock or SystemClock()
+        self.public_url = public_url.rstrip("/") if public_url else None
+
+    def verification_url(self, uri: str) -> str | None:
+        """Where the QR code on ``uri``'s PDF leads; None without a public URL."""
+        if self.public_url is None:
+            return None
+        return f"{self.public_url}/verify/{quote(uri, safe='/')}"
 
     def render(
         self,
@@ -53,9 +71,11 @@ class DocumentRenderer:
     ) -> RenderedDocument:
         """Build, validate and sign ``doc``'s certificate XML and PDF.
 
-        Raises ``CertificateInvalid`` when the adapter's document does not
-        match the certificate schema, and the key store's errors when the
-        issuer has no usable signing key.
+        ``verification_url`` overrides the QR code's target, which is
+        otherwise ``self.verification_url(doc.uri)``. Raises
+        ``CertificateInvalid`` when the adapter's document does not match the
+        certificate schema, and the key store's errors when the issuer has no
+        usable signing key.
         """
         certificate = build_certificate(doc)
         validate_certificate(certificate)
@@ -64,7 +84,11 @@ class DocumentRenderer:
         key = self.keystore.key_for(issuer_id, issuer_name)
         signed_xml = sign_certificate(certificate, key)
 
-        pdf = render_pdf(doc, uri=doc.uri, verification_url=verification_url)
+        pdf = render_pdf(
+            doc,
+            uri=doc.uri,
+            verification_url=verification_url or self.verification_url(doc.uri),
+        )
         signed_pdf = sign_pdf(
             pdf,
             key,
