@@ -55,6 +55,7 @@ from services.errors import (
     UnsupportedFileType,
 )
 from services.esign.ca import LockerCA
+from services.imaging import decoding, within_budget
 
 SIGNATURE_FIELD_PREFIX = "SelfAttestation"
 SIGNING_REASON = "Self-attested"
@@ -122,18 +123,10 @@ def image_to_pdf(image: Path, output: BinaryIO) -> None:
     """
     with image.open("rb") as file:
         picture, was_jpeg = _upright_picture(file)
-    page_size = A4 if picture.height >= picture.width else landscape(A4)
+    page_size = _page_for(picture.size)
     fit_width, fit_height = _fit(
         (picture.width, picture.height),
         (page_size[0] - 2 * _PAGE_MARGIN, page_size[1] - 2 * _PAGE_MARGIN),
-    )
-    # Pixels beyond 300 dpi at the printed size only make the PDF heavier.
-    picture.thumbnail(
-        (
-            math.ceil(fit_width / 72 * _PRINT_DPI),
-            math.ceil(fit_height / 72 * _PRINT_DPI),
-        ),
-        Image.Resampling.LANCZOS,
     )
 
     canvas = Canvas(output, pagesize=page_size)
@@ -273,7 +266,10 @@ def _asn1_certificate(certificate: x509.Certificate) -> asn1_x509.Certificate:
 
 def _open_for_signing(pdf: BinaryIO) -> IncrementalPdfFileWriter:
     try:
-        writer = IncrementalPdfFileWriter(pdf)
+        # Not strict: Pillow, among others, writes a free-list head entry
+        # (``0000000000 65536 f``) that strict parsing refuses. Encrypted and
+        # hybrid-reference files are still refused below.
+        writer = IncrementalPdfFileWriter(pdf, strict=False)
     except PdfError as error:
         raise FileDamaged("This PDF is damaged and cannot be read.") from error
     reader = writer.prev
@@ -365,7 +361,14 @@ def _stamp_name(holder_name: str) -> str | None:
 
 
 def _upright_picture(file: BinaryIO) -> tuple[Image.Image, bool]:
-    """The decoded picture, upright, flattened; and whether it was a JPEG."""
+    """The picture, no larger than 300 dpi on its page, upright and flattened.
+
+    Also says whether it was a JPEG. A JPEG is decoded at the smallest scale
+    libjpeg offers that still gives 300 dpi, then any image is scaled down to
+    that before it is turned and flattened, so the copies those steps make
+    are page-sized. The decoded picture must fit ``services.imaging``'s
+    budget, and decoding waits for one of its places.
+    """
     too_large = ImageTooLarge(
         "This image has too many pixels to eSign; resize it and upload it again."
     )
@@ -373,8 +376,23 @@ def _upright_picture(file: BinaryIO) -> tuple[Image.Image, bool]:
         with Image.open(file, formats=["JPEG", "PNG"]) as picture:
             if picture.width * picture.height > MAX_IMAGE_PIXELS:
                 raise too_large
-            upright = ImageOps.exif_transpose(picture)
+            # EXIF may turn the picture a quarter; the page turns with it, so
+            # the size it needs is the same either way.
+            needed = _print_size(picture.size)
+            picture.draft(None, needed)
+            # Pillow scales bilevel and palette images by nearest neighbour,
+            # which makes a scan's text ragged: they are converted first.
+            mode = _scalable_mode(picture)
+            if not within_budget(picture, mode=mode):
+                raise too_large
             was_jpeg = picture.format == "JPEG"
+            with decoding():
+                picture.load()
+                scalable = picture.convert(mode) if mode != picture.mode else picture
+                # Pixels beyond 300 dpi at the printed size only make the PDF
+                # heavier.
+                scalable.thumbnail(needed, Image.Resampling.LANCZOS)
+            upright = ImageOps.exif_transpose(scalable)
     except UnidentifiedImageError as error:
         raise UnsupportedFileType(
             "Only PDF, JPEG and PNG files can be eSigned."
@@ -389,6 +407,33 @@ def _upright_picture(file: BinaryIO) -> tuple[Image.Image, bool]:
         ) from error
 
     return _flattened(upright), was_jpeg
+
+
+def _scalable_mode(picture: Image.Image) -> str:
+    if picture.mode == "1":
+        return "L"
+    if picture.mode == "P":
+        return "RGBA" if "transparency" in picture.info else "RGB"
+    return picture.mode
+
+
+def _page_for(size: tuple[int, int]) -> tuple[float, float]:
+    """A4, turned to landscape for a picture wider than it is tall."""
+    width, height = size
+    page: tuple[float, float] = A4 if height >= width else landscape(A4)
+    return page
+
+
+def _print_size(size: tuple[int, int]) -> tuple[int, int]:
+    """The pixels a picture of ``size`` needs to print at 300 dpi on its page."""
+    page_size = _page_for(size)
+    fit_width, fit_height = _fit(
+        size, (page_size[0] - 2 * _PAGE_MARGIN, page_size[1] - 2 * _PAGE_MARGIN)
+    )
+    return (
+        math.ceil(fit_width / 72 * _PRINT_DPI),
+        math.ceil(fit_height / 72 * _PRINT_DPI),
+    )
 
 
 def _fit(size: tuple[int, int], bounds: tuple[float, float]) -> tuple[float, float]:

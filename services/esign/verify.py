@@ -81,7 +81,9 @@ def verify_pdf(
     trust_root = _load_certificate(ca_certificate_pem)
     data = source if isinstance(source, bytes) else source.read()
     try:
-        reader = PdfFileReader(BytesIO(data))
+        # Not strict, as when signing: the resident's own PDF may carry
+        # harmless irregularities (``signing._open_for_signing``).
+        reader = PdfFileReader(BytesIO(data), strict=False)
         signatures = [
             signature
             for signature in reader.embedded_signatures

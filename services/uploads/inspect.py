@@ -19,7 +19,10 @@ anything is stored. The type comes from the content's first bytes alone
 - **JPEG and PNG**, with Pillow: the dimensions are checked before any pixel is
   decoded, then a PNG's checksums are verified and the image decoded, so a
   truncated image shows. JPEGs decode at 1/8 scale, which still reads every
-  block, so a 48-megapixel phone photo costs 6 MB instead of 144.
+  block, so a 48-megapixel phone photo costs 6 MB instead of 144. The decoded
+  pixels must also fit the memory budget of ``services.imaging`` (a small
+  PNG can claim a picture of hundreds of MB under the pixel limit), and
+  decoding waits for one of that module's few places.
 
 Every failure is one of the ``LockerError``s in ``services.errors``. Nothing
 pypdf or Pillow raises escapes: a hostile file can make either raise almost
@@ -53,6 +56,7 @@ from services.errors import (
     LockerError,
     UnsupportedFileType,
 )
+from services.imaging import decoding, within_budget
 from services.uploads.names import file_extension
 
 logger = logging.getLogger(__name__)
@@ -315,7 +319,10 @@ def _check_image(
         with Image.open(path, formats=formats) as image:
             # 1/8 scale, the smallest libjpeg offers; a no-op for PNG.
             image.draft(None, (1, 1))
-            image.load()
+            if not within_budget(image):
+                raise _image_too_heavy()
+            with decoding():
+                image.load()
     except LockerError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
@@ -345,4 +352,11 @@ def _image_too_large(pixel_limit: int) -> ImageTooLarge:
     return ImageTooLarge(
         f"The image is larger than {pixel_limit / 1_000_000:g} megapixels; "
         "reduce its size and upload it again."
+    )
+
+
+def _image_too_heavy() -> ImageTooLarge:
+    return ImageTooLarge(
+        "The image has more pixels than the locker can open at this colour "
+        "depth; reduce its size (or save it in greyscale) and upload it again."
     )

@@ -6,7 +6,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 from pypdf import PageObject, PdfReader
 from pypdf.generic import ContentStream
 from reportlab.lib.pagesizes import A4
@@ -17,6 +17,7 @@ from services.esign.signing import image_to_pdf
 from services.esign.verify import verify_pdf
 from tests.esign.conftest import ESign
 from tests.esign.samples import id_photo, scanned_png, stamp_lines
+from tests.uploads.samples import write_png_bomb
 
 
 def test_photo_becomes_one_a4_page_that_pypdf_opens(tmp_path: Path) -> None:
@@ -93,6 +94,46 @@ def test_an_image_with_too_many_pixels_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(ImageTooLarge):
         _converted(path)
+
+
+def test_an_image_too_heavy_to_decode_is_refused(tmp_path: Path) -> None:
+    # 36 megapixels, under the pixel limit, but 144 MB of RGBA once decoded.
+    bomb = write_png_bomb(tmp_path / "bomb.png", 6_000, 6_000, pixels="rgba")
+
+    with pytest.raises(ImageTooLarge):
+        _converted(bomb)
+
+
+def test_a_bilevel_scan_is_scaled_down_smoothly(tmp_path: Path) -> None:
+    # A 600 dpi black-and-white scan: thin lines must turn grey, not vanish or
+    # turn jagged, when scaled to 300 dpi.
+    path = tmp_path / "scan.png"
+    scan = Image.new("1", (4_960, 7_016), 1)
+    draw = ImageDraw.Draw(scan)
+    for y in range(0, 7_016, 7):
+        draw.line([(0, y), (4_959, y)], fill=0)
+    scan.save(path)
+
+    picture = PdfReader(BytesIO(_converted(path))).pages[0].images[0].image
+
+    assert picture is not None
+    assert picture.width == pytest.approx((A4[0] - 72) / 72 * 300, abs=2)
+    histogram = picture.convert("L").histogram()
+    greys = sum(histogram[40:216])
+    assert greys > picture.width * picture.height // 4
+
+
+def test_a_palette_png_keeps_its_colours(tmp_path: Path) -> None:
+    path = tmp_path / "stamp-paper.png"
+    Image.new("RGB", (3_000, 4_000), (30, 90, 200)).convert(
+        "P", palette=Image.Palette.ADAPTIVE
+    ).save(path)
+
+    picture = PdfReader(BytesIO(_converted(path))).pages[0].images[0].image
+
+    assert picture is not None
+    red, green, blue = picture.convert("RGB").getpixel((10, 10))  # type: ignore[misc]
+    assert (red, green, blue) == pytest.approx((30, 90, 200), abs=3)
 
 
 def test_a_gif_is_not_a_supported_image(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
+from PIL import Image, ImageDraw
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
@@ -22,6 +23,7 @@ from services.documents.pdf_signing import sign_pdf
 from services.errors import FileDamaged, FileEncrypted, NotSignable
 from services.esign.ca import LockerCA
 from services.esign.signing import esign_pdf, stamp_date
+from services.esign.verify import verify_pdf
 from tests.documents.samples import marksheet
 from tests.esign.conftest import SIGNED_AT, ESign
 from tests.esign.samples import (
@@ -213,6 +215,27 @@ def test_password_protected_pdf_is_refused(esign: ESign, agreement: bytes) -> No
         esign(locked.getvalue())
 
 
+def test_scan_saved_as_pdf_by_pillow_can_be_esigned(esign: ESign, ca: LockerCA) -> None:
+    # Pillow, like several scanner apps, heads its free list with generation
+    # 65535 ("0000000000 65536 f"), which pyHanko's strict mode refuses.
+    page = Image.new("L", (1240, 1754), 250)
+    ImageDraw.Draw(page).text((100, 100), "Rent receipt, March 2026", fill=20)
+    scan = BytesIO()
+    page.save(scan, format="PDF", resolution=150)
+
+    signed = esign(scan.getvalue())
+
+    assert _validate(signed, ca).bottom_line
+    assert verify_pdf(signed, ca_certificate_pem=ca.certificate_pem).valid
+    assert stamp_lines(signed) == ["Self-attested by Anjali Deshmukh on 14 Mar 2026"]
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.9])
+def test_truncated_pdf_is_damaged(esign: ESign, agreement: bytes, keep: float) -> None:
+    with pytest.raises(FileDamaged):
+        esign(agreement[: int(len(agreement) * keep)])
+
+
 def test_file_that_is_not_a_pdf_is_damaged(esign: ESign) -> None:
     with pytest.raises(FileDamaged):
         esign(b"%PDF-1.7\nthis is a photo renamed to .pdf")
@@ -246,7 +269,8 @@ def test_naive_signing_time_is_a_programming_error(
 
 
 def _validate(pdf: bytes, ca: LockerCA) -> PdfSignatureStatus:
-    (signature,) = PdfFileReader(BytesIO(pdf)).embedded_signatures
+    # Not strict, as the locker reads residents' own PDFs.
+    (signature,) = PdfFileReader(BytesIO(pdf), strict=False).embedded_signatures
     context = ValidationContext(trust_roots=[_root(ca)], allow_fetching=False)
     status: PdfSignatureStatus = validate_pdf_signature(
         signature, signer_validation_context=context

@@ -192,12 +192,18 @@ def write_encrypted_pdf(path: Path, *, user_password: str = "") -> Path:
     return path
 
 
-def write_png_bomb(path: Path, width: int, height: int) -> Path:
-    """A real black 1-bit PNG of ``width`` x ``height``, compressed about 1000:1.
+def write_png_bomb(
+    path: Path, width: int, height: int, *, pixels: str = "bilevel"
+) -> Path:
+    """A real black PNG of ``width`` x ``height``, compressed about 1000:1.
 
-    30000 x 30000 takes about 110 KB on disk and 900 MB once decoded.
+    ``pixels`` is ``bilevel`` (1 bit a pixel), ``rgba`` (8-bit colour with
+    alpha) or ``grey16`` (16-bit greyscale). A bilevel 30000 x 30000 takes
+    about 110 KB on disk and 900 MB once decoded; an RGBA 6000 x 6000 takes
+    about 140 KB and 144 MB.
     """
-    row = bytes(1 + (width + 7) // 8)
+    bits, colour_type, bytes_per_pixel = _PNG_PIXELS[pixels]
+    row = bytes(1 + (width * bits * bytes_per_pixel + 7) // 8)
     rows_per_block = max(1, 4_000_000 // len(row))
     compressor = zlib.compressobj(9)
     compressed = bytearray()
@@ -205,8 +211,14 @@ def write_png_bomb(path: Path, width: int, height: int) -> Path:
         block_rows = min(rows_per_block, height - first_row)
         compressed += compressor.compress(row * block_rows)
     compressed += compressor.flush()
-    path.write_bytes(_png(width, height, bytes(compressed)))
+    path.write_bytes(
+        _png(width, height, bytes(compressed), bits=bits, colour_type=colour_type)
+    )
     return path
+
+
+# bit depth, PNG colour type, samples a pixel
+_PNG_PIXELS = {"bilevel": (1, 0, 1), "rgba": (8, 6, 4), "grey16": (16, 0, 1)}
 
 
 def write_png_claiming_size(path: Path, width: int, height: int) -> Path:
@@ -325,9 +337,11 @@ def write_html_page(path: Path) -> Path:
     return path
 
 
-def _png(width: int, height: int, image_data: bytes) -> bytes:
-    """A 1-bit greyscale PNG from its compressed image stream."""
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+def _png(
+    width: int, height: int, image_data: bytes, *, bits: int = 1, colour_type: int = 0
+) -> bytes:
+    """A PNG from its compressed image stream (1-bit greyscale by default)."""
+    header = struct.pack(">IIBBBBB", width, height, bits, colour_type, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
         + _png_chunk(b"IHDR", header)

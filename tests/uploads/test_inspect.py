@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
 from services.errors import (
     EmptyFile,
@@ -24,6 +27,7 @@ from services.errors import (
     LockerError,
     UnsupportedFileType,
 )
+from services.imaging import MAX_CONCURRENT_DECODES
 from services.uploads.inspect import (
     MAX_PDF_OBJECT_STREAM_BYTES,
     MAX_PDF_PAGES,
@@ -468,6 +472,31 @@ def test_an_image_over_the_default_limit_but_under_pillows_is_refused(
 
 
 @pytest.mark.parametrize(
+    ("pixels", "width", "height"),
+    [("rgba", 6_000, 6_000), ("grey16", 9_000, 9_000)],
+)
+def test_an_image_too_heavy_to_decode_is_refused_under_the_pixel_limit(
+    tmp_path: Path, pixels: str, width: int, height: int
+) -> None:
+    # 36 and 81 megapixels, under the limit given, but 144 and 162 MB decoded.
+    bomb = samples.write_png_bomb(tmp_path / "bomb.png", width, height, pixels=pixels)
+
+    with pytest.raises(ImageTooLarge) as refused:
+        inspect_file(bomb, max_image_pixels=Image.MAX_IMAGE_PIXELS or 10**9)
+
+    assert refused.value.code == "IMAGE_TOO_LARGE"
+    assert bomb.stat().st_size < 300_000
+
+
+def test_a_large_image_within_the_decoding_budget_opens(tmp_path: Path) -> None:
+    # A 600 dpi A4 greyscale scan: 35 megapixels, 35 MB decoded.
+    scan = tmp_path / "scan.png"
+    Image.new("L", (4_960, 7_016), 255).save(scan)
+
+    assert inspect_file(scan).height == 7_016
+
+
+@pytest.mark.parametrize(
     ("width", "height"),
     [(2**31 - 1, 2**31 - 1), (2**31 - 1, 1), (1, 60_000_000)],
 )
@@ -534,6 +563,35 @@ def test_parallel_checks_keep_their_own_pixel_limits(tmp_path: Path) -> None:
         outcomes = list(pool.map(outcome, limits))
 
     assert outcomes == ["too large", "413"] * 20
+
+
+def test_parallel_checks_decode_at_most_a_few_images_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scan = samples.write_marksheet_scan(tmp_path / "scan.png")
+    original_load = ImageFile.ImageFile.load
+    guard = threading.Lock()
+    decoding_now = 0
+    most = 0
+
+    def slow_load(image: ImageFile.ImageFile) -> Any:
+        nonlocal decoding_now, most
+        with guard:
+            decoding_now += 1
+            most = max(most, decoding_now)
+        try:
+            time.sleep(0.02)
+            return original_load(image)
+        finally:
+            with guard:
+                decoding_now -= 1
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", slow_load)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        heights = list(pool.map(lambda _: inspect_file(scan).height, range(16)))
+
+    assert len(set(heights)) == 1
+    assert most == MAX_CONCURRENT_DECODES
 
 
 # --- nothing else escapes, and nothing is logged -------------------------------
