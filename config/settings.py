@@ -243,6 +243,13 @@ class Settings(BaseSettings):
         ge=1,
         description="The longest a resident may grant a consent for, in days.",
     )
+    oauth_access_token_seconds: int = Field(
+        600,
+        ge=60,
+        le=3600,
+        description="How long a requester's access token works; it refreshes "
+        "with its refresh token, which lasts as long as the consent.",
+    )
     migrate_on_start: bool = Field(
         True,
         description="Apply pending database migrations when the server starts; "

@@ -3,15 +3,18 @@
 from models.accounts import Account, OtpChallenge, Session
 from models.activity import ActivityEntry
 from models.documents import IssuedDocument, UploadedDocument
+from models.oauth import AuthorizationCode, OAuthToken
 from models.requesters import Consent, Requester
 from models.security import ClosedAccount, SecurityEvent
 
 __all__ = [
     "Account",
     "ActivityEntry",
+    "AuthorizationCode",
     "ClosedAccount",
     "Consent",
     "IssuedDocument",
+    "OAuthToken",
     "OtpChallenge",
     "Requester",
     "SecurityEvent",

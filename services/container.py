@@ -20,6 +20,7 @@ from services.identity.aadhaar import IdentityService
 from services.identity.ekyc import SandboxEkycProvider
 from services.links import DownloadLinks
 from services.locker import Locker
+from services.oauth import TokenService
 from services.objects import (
     EncryptedObjects,
     MasterKey,
@@ -69,6 +70,7 @@ class Services:
     verification: DocumentVerifier
     activity: ActivityLog
     consents: ConsentService
+    tokens: TokenService
 
 
 def object_store_from_settings(settings: Settings) -> ObjectStore:
@@ -171,5 +173,8 @@ def build_services(
         activity=activity,
         consents=ConsentService(
             settings, clock, sms, activity, ConsentKeyStore(settings.consent_key_dir)
+        ),
+        tokens=TokenService(
+            clock, access_token_seconds=settings.oauth_access_token_seconds
         ),
     )

@@ -24,6 +24,8 @@ from services.sms import MemorySmsSender
 
 # Children before parents, so that deleting never trips a foreign key.
 TABLES = (
+    "oauth_token",
+    "oauth_authorization_code",
     "activity_entry",
     "security_event",
     "session",
