@@ -26,8 +26,11 @@ from services.dev_outbox import OutboxSmsSender
 from services.objects import S3ObjectStore
 from services.sms import LogSmsSender
 from web.body_limit import BodySizeLimit
+from web.consent_page import authorize_page, decide, sign_in
 from web.graphql import LockerGraphQL
+from web.oauth import introspect, metadata, revoke, token
 from web.routes import dev_outbox, document_pdf, health
+from web.shared_pdf import shared_pdf
 from web.uploads import get_upload, put_upload
 from web.verify import get_verify, post_verify
 
@@ -116,11 +119,19 @@ def create_app(
     routes = [
         Route("/graphql", LockerGraphQL(services), methods=["GET", "POST"]),
         Route("/documents/pdf", document_pdf),
+        Route("/shared/documents/pdf", shared_pdf),
         Route("/uploads/{upload_id}", put_upload, methods=["PUT"]),
         Route("/uploads/{upload_id}", get_upload, methods=["GET"]),
         Route("/verify", post_verify, methods=["POST"]),
         Route("/verify/{uri:path}", get_verify, methods=["GET"]),
         Route("/healthz", health),
+        Route("/oauth/token", token, methods=["POST"]),
+        Route("/oauth/revoke", revoke, methods=["POST"]),
+        Route("/oauth/introspect", introspect, methods=["POST"]),
+        Route("/.well-known/oauth-authorization-server", metadata, methods=["GET"]),
+        Route("/oauth/authorize", authorize_page, methods=["GET"]),
+        Route("/oauth/authorize/sign-in", sign_in, methods=["POST"]),
+        Route("/oauth/authorize/decision", decide, methods=["POST"]),
     ]
     if dev_sms:
         routes.append(Route("/dev/sms", dev_outbox))

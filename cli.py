@@ -15,6 +15,12 @@
   exit 1 naming the first broken entry of each broken log.
 - ``register-requester``: register a requester (``--help`` lists its
   arguments) and print its client id and, once, its client secret.
+- ``rotate-requester-secret <client_id>``: give a requester a new client
+  secret, printed once; the old one stops working at once.
+- ``deactivate-requester <client_id>``: stop a requester from signing in and
+  revoke every token it holds.
+- ``list-requesters``: every requester's client id, org id, name, whether it
+  is active and how it authenticates (never a secret).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -229,6 +235,91 @@ def register_requester(settings: Settings, arguments: argparse.Namespace) -> int
         return 1
 
 
+def client_id_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("client_id", help="the requester's client id (rq_…)")
+
+
+def rotate_requester_secret(settings: Settings, arguments: argparse.Namespace) -> int:
+    from services.container import build_services
+
+    async def rotate() -> str:
+        registry = build_services(settings).requesters
+        secret = await registry.rotate_secret(arguments.client_id)
+        requester = await registry.get(arguments.client_id)
+        return "\n".join(
+            [
+                f"New client secret for {requester.name} ({requester.org_id}).",
+                f"client secret: {secret}",
+                "The old secret no longer works. Store this one now, somewhere "
+                "safe: it is shown only this once.",
+            ]
+        )
+
+    return _refusing_locker_errors(settings, rotate)
+
+
+def deactivate_requester(settings: Settings, arguments: argparse.Namespace) -> int:
+    from services.container import build_services
+
+    async def deactivate() -> str:
+        services = build_services(settings)
+        requester = await services.requesters.deactivate(arguments.client_id)
+        revoked = await services.tokens.revoke_requester(requester.id)
+        return (
+            f"Deactivated {requester.name} ({requester.org_id}): it can no longer "
+            f"sign in, and {revoked} of its tokens were revoked."
+        )
+
+    return _refusing_locker_errors(settings, deactivate)
+
+
+def list_requesters(settings: Settings) -> int:
+    from services.container import build_services
+
+    async def listing() -> str:
+        requesters = await build_services(settings).requesters.list()
+        if not requesters:
+            return "No requesters are registered."
+        rows = [("client id", "org id", "name", "active", "auth method")]
+        rows += [
+            (
+                requester.client_id or "",
+                requester.org_id,
+                requester.name,
+                "yes" if requester.active else "no",
+                requester.auth_method,
+            )
+            for requester in requesters
+        ]
+        return _table(rows)
+
+    return _with_database(settings, listing)
+
+
+def _table(rows: Sequence[Sequence[str]]) -> str:
+    """Rows as plain text columns, each as wide as its widest cell."""
+    widths = [max(len(cell) for cell in column) for column in zip(*rows, strict=True)]
+    return "\n".join(
+        "  ".join(
+            cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+        ).rstrip()
+        for row in rows
+    )
+
+
+def _refusing_locker_errors(
+    settings: Settings, work: Callable[[], Awaitable[str]]
+) -> int:
+    """Run ``work``; a refusal prints its message on stderr and exits 1."""
+    from services.errors import LockerError
+
+    try:
+        return _with_database(settings, work)
+    except LockerError as error:
+        print(f"refused: {error.message}", file=sys.stderr)
+        return 1
+
+
 @dataclass(frozen=True)
 class CommandWithArguments:
     """A command with arguments of its own: ``declare`` adds them to its parser."""
@@ -240,6 +331,12 @@ class CommandWithArguments:
 COMMANDS_WITH_ARGUMENTS = {
     "register-requester": CommandWithArguments(
         register_requester_arguments, register_requester
+    ),
+    "rotate-requester-secret": CommandWithArguments(
+        client_id_argument, rotate_requester_secret
+    ),
+    "deactivate-requester": CommandWithArguments(
+        client_id_argument, deactivate_requester
     ),
 }
 
@@ -254,6 +351,7 @@ COMMANDS = {
     "sweep-uploads": sweep_uploads,
     "create-esign-ca": create_esign_ca,
     "verify-activity": verify_activity,
+    "list-requesters": list_requesters,
 }
 
 

@@ -39,7 +39,7 @@ class AuthorizationCode(Model):
     )
     consent_id: uuid.UUID
     redirect_uri = fields.CharField(max_length=2000)
-    scope = fields.CharField(max_length=500, default="")
+    scope = fields.TextField(default="")
     code_challenge = fields.CharField(max_length=128)
     code_challenge_method = fields.CharField(max_length=10, default="S256")
     created_at = fields.DatetimeField()
@@ -75,7 +75,7 @@ class OAuthToken(Model):
         "models.Consent", related_name="tokens", on_delete=fields.CASCADE
     )
     consent_id: uuid.UUID
-    scope = fields.CharField(max_length=500, default="")
+    scope = fields.TextField(default="")
     issued_at = fields.DatetimeField()
     access_expires_at = fields.DatetimeField()
     refresh_expires_at = fields.DatetimeField(null=True)

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from starlette.requests import Request
 
 from models import Account, Session
 from services.container import Services
-from services.errors import NotAuthenticated
+from services.errors import (
+    NotAuthenticated,
+    NotForRequesters,
+    RequestersOnly,
+    SessionExpired,
+)
+from services.oauth import RequesterAccess, is_access_token
 from services.security_events import ClientInfo
 
 
@@ -36,11 +43,18 @@ def client_info(request: Request) -> ClientInfo:
 
 @dataclass
 class LockerContext:
-    """Services, the HTTP request, and who is asking (looked up on first need)."""
+    """Services, the HTTP request, and who is asking (looked up on first need).
+
+    Who is asking is one of: nobody, a resident (a session token), a requester
+    (an access token, ``olat_…``, standing for one consent) or the operator
+    (the admin token, checked by ``resolvers.admin``). A requester's token is
+    told apart by its form, so resident fields refuse it without a lookup.
+    """
 
     services: Services
     request: Request
     _viewer: tuple[Account, Session] | None = field(default=None, repr=False)
+    _requester: RequesterAccess | None = field(default=None, repr=False)
 
     @property
     def token(self) -> str | None:
@@ -56,13 +70,69 @@ class LockerContext:
         """The signed-in session's id, once ``resident`` or ``session`` found it."""
         return self._viewer[1].id if self._viewer is not None else None
 
+    @property
+    def carries_requester_token(self) -> bool:
+        """Whether the request's bearer token has a requester's access token form."""
+        token = self.token
+        return token is not None and is_access_token(token)
+
+    def refuse_requester_token(self) -> None:
+        """Raise ``NotForRequesters`` if a requester's access token was sent.
+
+        Every resident path (through ``resident``) and every mutation (through
+        ``schema.principals``) starts here: a token granted under a consent
+        reaches only the consent's documents.
+        """
+        if self.carries_requester_token:
+            raise NotForRequesters(
+                "A requester's access token cannot be used here: requesters read "
+                "through `sharedConsent`, `sharedDocument` and `verifyDocument`."
+            )
+
     async def resident(self) -> Account:
-        """The signed-in resident; ``NotAuthenticated``/``SessionExpired`` if none."""
+        """The signed-in resident; ``NotAuthenticated``/``SessionExpired`` if none.
+
+        A requester's access token is refused with ``NotForRequesters``.
+        """
+        self.refuse_requester_token()
         account, _ = await self._signed_in()
         return account
 
+    async def requester(self) -> RequesterAccess:
+        """The requester and consent the request's access token stands for.
+
+        Looked up once per request. Raises ``NotAuthenticated`` for no token,
+        an unknown, expired or revoked access token, or any other token that
+        is not a live session; ``RequestersOnly`` for a resident's session.
+        """
+        if self._requester is None:
+            token = self.token
+            if token is None or not is_access_token(token):
+                await self._refuse_non_requester()
+            self._requester = await self.services.tokens.authenticate(token)
+        return self._requester
+
+    async def _refuse_non_requester(self) -> NoReturn:
+        """Say why a request without a requester's access token is refused."""
+        if self.token is not None:
+            try:
+                await self._signed_in()
+            except (NotAuthenticated, SessionExpired):
+                pass
+            else:
+                raise RequestersOnly(
+                    "This is for requesters reading under a consent: send the "
+                    "requester's access token. Residents see their consents "
+                    "under `me`."
+                )
+        raise NotAuthenticated(
+            "Send the access token the locker gave you for the resident's "
+            "consent as `Authorization: Bearer <token>`."
+        )
+
     async def session(self) -> Session:
         """The session the request's token stands for; raises as ``resident``."""
+        self.refuse_requester_token()
         _, session = await self._signed_in()
         return session
 

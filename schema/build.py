@@ -21,6 +21,7 @@ from strawberry.types import ExecutionContext
 
 from config.settings import Settings
 from schema.mutations import Mutation
+from schema.principals import MutationsRefuseRequesters
 from schema.query import Query
 from schema.types.uploads import SCALARS
 
@@ -74,6 +75,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
         lambda: MaskErrors(should_mask_error=should_mask),
+        MutationsRefuseRequesters,
     ]
     if settings.is_production:
         # The SDL is published in the repository; production need not serve it.

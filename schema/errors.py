@@ -197,6 +197,17 @@ class ErrorCode(enum.Enum):
     READ_LIMIT_REACHED = strawberry.enum_value(
         "READ_LIMIT_REACHED", description="Every read the consent allows was made."
     )
+    NOT_FOR_REQUESTERS = strawberry.enum_value(
+        "NOT_FOR_REQUESTERS",
+        description="A requester's access token cannot be used here: this is for "
+        "residents (or the operator). Requesters read through `sharedConsent`, "
+        "`sharedDocument` and `verifyDocument`.",
+    )
+    REQUESTERS_ONLY = strawberry.enum_value(
+        "REQUESTERS_ONLY",
+        description="Only a requester's access token can read this; residents see "
+        "their consents under `me`.",
+    )
 
 
 @strawberry.type(description="Why a request could not be done, and what to do next.")

@@ -8,11 +8,20 @@ import strawberry
 from strawberry.types import Info
 
 from resolvers import accounts, consents, documents, uploads
+from resolvers import requester as requester_reads
 from resolvers.context import LockerContext
 from schema.errors import Problem, outcome
 from schema.types.accounts import Resident
 from schema.types.documents import IssuedDocument
 from schema.types.issuers import Issuer
+from schema.types.shared import (
+    DocumentVerdict,
+    SharedConsent,
+    SharedConsentResult,
+    SharedDocument,
+    SharedDocumentResult,
+    VerifyDocumentResult,
+)
 from schema.types.stats import Stats
 
 MeResult = Annotated[
@@ -69,3 +78,40 @@ class Query:
     @strawberry.field(description="Public counts of residents, documents and more.")
     async def stats(self, info: Info[LockerContext, None]) -> Stats:
         return Stats.of(await documents.stats(info.context))
+
+    @strawberry.field(
+        description="For requesters: the consent your access token stands for, "
+        "with the documents it shares. Reading it counts nothing."
+    )
+    async def shared_consent(
+        self, info: Info[LockerContext, None]
+    ) -> SharedConsentResult:
+        return await outcome(requester_reads.consent(info.context), SharedConsent.of)
+
+    @strawberry.field(
+        description="For requesters: one document your consent shares. Any other "
+        "URI answers NOT_GRANTED. Reading its `metadata` or `xml` counts a read."
+    )
+    async def shared_document(
+        self,
+        info: Info[LockerContext, None],
+        uri: Annotated[str, strawberry.argument(description="The document's URI.")],
+    ) -> SharedDocumentResult:
+        return await outcome(
+            requester_reads.document(info.context, uri), SharedDocument.of
+        )
+
+    @strawberry.field(
+        description="For requesters: check a document your consent shares (in any "
+        "form): the issuer's signatures on the locker's XML and PDF, and its "
+        "status asked of the issuer now. Counts one read, logged under the least "
+        "revealing form granted."
+    )
+    async def verify_document(
+        self,
+        info: Info[LockerContext, None],
+        uri: Annotated[str, strawberry.argument(description="The document's URI.")],
+    ) -> VerifyDocumentResult:
+        return await outcome(
+            requester_reads.verify(info.context, uri), DocumentVerdict.of
+        )

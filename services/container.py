@@ -21,6 +21,7 @@ from services.identity.ekyc import SandboxEkycProvider
 from services.links import DownloadLinks
 from services.locker import Locker
 from services.oauth import TokenService
+from services.oauth.server import LockerAuthorizationServer
 from services.objects import (
     EncryptedObjects,
     MasterKey,
@@ -71,6 +72,7 @@ class Services:
     activity: ActivityLog
     consents: ConsentService
     tokens: TokenService
+    oauth: LockerAuthorizationServer
 
 
 def object_store_from_settings(settings: Settings) -> ObjectStore:
@@ -145,6 +147,10 @@ def build_services(
         lifetime_seconds=settings.download_link_seconds,
         clock=clock,
     )
+    requesters = RequesterRegistry(settings.secret_key.get_secret_value(), registry)
+    tokens = TokenService(
+        clock, access_token_seconds=settings.oauth_access_token_seconds
+    )
 
     return Services(
         settings=settings,
@@ -168,13 +174,19 @@ def build_services(
         object_store=object_store,
         uploads=uploads,
         attestation=attestation,
-        requesters=RequesterRegistry(settings.secret_key.get_secret_value(), registry),
+        requesters=requesters,
         verification=DocumentVerifier(registry, keystore, clock),
         activity=activity,
         consents=ConsentService(
             settings, clock, sms, activity, ConsentKeyStore(settings.consent_key_dir)
         ),
-        tokens=TokenService(
-            clock, access_token_seconds=settings.oauth_access_token_seconds
+        tokens=tokens,
+        oauth=LockerAuthorizationServer(
+            settings,
+            clock=clock,
+            tokens=tokens,
+            requesters=requesters,
+            limiter=limiter,
+            doc_types=[spec.code for adapter in registry for spec in adapter.doc_types],
         ),
     )

@@ -262,3 +262,18 @@ class ReadLimitReached(LockerError):
     """Every read the consent allows has been made."""
 
     code = "READ_LIMIT_REACHED"
+
+
+# Requesters reading under a consent (issue 5).
+
+
+class NotForRequesters(LockerError):
+    """A requester's access token was sent to a field for residents or the public."""
+
+    code = "NOT_FOR_REQUESTERS"
+
+
+class RequestersOnly(LockerError):
+    """A resident's session was sent to a field only requesters read."""
+
+    code = "REQUESTERS_ONLY"

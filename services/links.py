@@ -4,8 +4,11 @@ A link is a JWT (HS256, joserfc) carrying what it opens (an issued document's
 URI, or an uploaded file's id), the viewer's id and an expiry; the routes that
 stream content accept it without a session, since browsers follow links
 without an Authorization header, but only for that document and only until it
-expires. The two kinds have different audiences, so neither passes for the
-other.
+expires. The kinds have different audiences, so none passes for another.
+
+A requester's link to a shared PDF also names the consent it was made under;
+it lets nothing be read by itself: the route asks the consent again, and
+counts the read, when the link is followed.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from services.errors import LinkExpired
 
 _AUDIENCE = "openlocker:document-pdf"
 _UPLOAD_AUDIENCE = "openlocker:upload"
+_SHARED_AUDIENCE = "openlocker:shared-pdf"
+SHARED_PDF_PATH = "/shared/documents/pdf"
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,15 @@ class LinkGrant:
 
     uri: str
     viewer_id: str
+
+
+@dataclass(frozen=True)
+class SharedLinkGrant:
+    """What a requester's link names: this requester, this consent, this URI."""
+
+    uri: str
+    requester_id: str
+    consent_id: str
 
 
 class DownloadLinks:
@@ -77,8 +91,35 @@ class DownloadLinks:
             raise _expired()
         return grant
 
+    def create_for_requester(
+        self, uri: str, *, requester_id: str, consent_id: str
+    ) -> DownloadLink:
+        """A link to ``uri``'s PDF for a requester reading under ``consent_id``."""
+        return self._create(
+            _SHARED_AUDIENCE,
+            uri,
+            requester_id,
+            SHARED_PDF_PATH,
+            extra={"consent": consent_id},
+        )
+
+    def check_shared(self, token: str) -> SharedLinkGrant:
+        """The grant a requester's link carries; ``LinkExpired`` otherwise."""
+        claims = self._claims(_SHARED_AUDIENCE, token, "consent")
+        return SharedLinkGrant(
+            uri=str(claims["uri"]),
+            requester_id=str(claims["sub"]),
+            consent_id=str(claims["consent"]),
+        )
+
     def _create(
-        self, audience: str, target: str, viewer_id: str, path: str
+        self,
+        audience: str,
+        target: str,
+        viewer_id: str,
+        path: str,
+        *,
+        extra: dict[str, str] | None = None,
     ) -> DownloadLink:
         expires_at = self._clock.now() + self._lifetime
         claims = {
@@ -86,6 +127,7 @@ class DownloadLinks:
             "sub": viewer_id,
             "uri": target,
             "exp": int(expires_at.timestamp()),
+            **(extra or {}),
         }
         token = jwt.encode({"alg": "HS256"}, claims, self._key)
         query = urlencode({"token": token})
@@ -95,21 +137,28 @@ class DownloadLinks:
         )
 
     def _check(self, audience: str, token: str) -> LinkGrant:
+        claims = self._claims(audience, token)
+        return LinkGrant(uri=str(claims["uri"]), viewer_id=str(claims["sub"]))
+
+    def _claims(self, audience: str, token: str, *also: str) -> dict[str, Any]:
+        """A valid link's claims; ``also`` names claims it must carry too."""
+        essential: dict[str, jwt.ClaimsOption] = {
+            name: {"essential": True} for name in ("exp", "sub", "uri", *also)
+        }
         try:
             decoded = jwt.decode(token, self._key, algorithms=["HS256"])
             registry = jwt.JWTClaimsRegistry(
                 now=lambda: int(self._clock.now().timestamp()),
+                leeway=0,
                 aud={"essential": True, "value": audience},
-                exp={"essential": True},
-                sub={"essential": True},
-                uri={"essential": True},
+                **essential,
             )
             registry.validate(decoded.claims)
         except (JoseError, ValueError) as error:
             raise _expired() from error
         claims: dict[str, Any] = decoded.claims
 
-        return LinkGrant(uri=str(claims["uri"]), viewer_id=str(claims["sub"]))
+        return claims
 
 
 def _expired() -> LinkExpired:

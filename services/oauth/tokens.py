@@ -79,7 +79,9 @@ class TokenService:
         now = self._clock.now()
         access_token = ACCESS_TOKEN_PREFIX + new_token()
         refresh_token = REFRESH_TOKEN_PREFIX + new_token()
-        access_expires_at = min(now + self.access_lifetime, consent.valid_until)
+        # Not cut at the consent's end: a read after it is then refused by the
+        # consent itself, with CONSENT_EXPIRED, which tells the requester why.
+        access_expires_at = now + self.access_lifetime
         row = await OAuthToken.create(
             id=uuid.uuid4(),
             family_id=family_id or uuid.uuid4(),
@@ -185,6 +187,16 @@ class TokenService:
         """Revoke every token issued under a consent; the number newly revoked."""
         return await OAuthToken.filter(
             consent_id=consent_id, revoked_at__isnull=True
+        ).update(revoked_at=self._clock.now())
+
+    async def revoke_requester(self, requester_id: uuid.UUID) -> int:
+        """Revoke every token a requester holds; the number newly revoked.
+
+        Deactivating a requester already stops its tokens (``_live``); marking
+        them revoked as well keeps them dead if it is ever reactivated.
+        """
+        return await OAuthToken.filter(
+            requester_id=requester_id, revoked_at__isnull=True
         ).update(revoked_at=self._clock.now())
 
     def _live(self, row: OAuthToken, expires_at: datetime | None) -> bool:

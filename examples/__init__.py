@@ -1,0 +1,1 @@
+"""Example programs that use openlocker from outside, as its users would."""

@@ -1,0 +1,1 @@
+"""An example requester: reads documents a resident shared, over OAuth 2.0."""

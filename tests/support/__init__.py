@@ -1,0 +1,1 @@
+"""Helpers shared by test folders: a real server process, and what drives it."""
