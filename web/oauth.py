@@ -16,6 +16,7 @@ Each reads the form body here (RFC 6749 asks for
 from __future__ import annotations
 
 import json
+from typing import Literal
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
@@ -30,32 +31,32 @@ MOST_FIELDS = 30
 
 async def token(request: Request) -> Response:
     """``POST /oauth/token``."""
-    services: Services = request.app.state.services
-    parsed = await _read(request)
-    if isinstance(parsed, str):
-        return _response(services.oauth.refuse(parsed))
-
-    return _response(await services.oauth.token_response(parsed))
+    return await _answer(request, "token_response")
 
 
 async def revoke(request: Request) -> Response:
     """``POST /oauth/revoke``."""
-    services: Services = request.app.state.services
-    parsed = await _read(request)
-    if isinstance(parsed, str):
-        return _response(services.oauth.refuse(parsed))
-
-    return _response(await services.oauth.revocation_response(parsed))
+    return await _answer(request, "revocation_response")
 
 
 async def introspect(request: Request) -> Response:
     """``POST /oauth/introspect``."""
+    return await _answer(request, "introspection_response")
+
+
+async def _answer(
+    request: Request,
+    endpoint: Literal[
+        "token_response", "revocation_response", "introspection_response"
+    ],
+) -> Response:
+    """Read the form and hand it to one of the server's endpoints."""
     services: Services = request.app.state.services
     parsed = await _read(request)
     if isinstance(parsed, str):
         return _response(services.oauth.refuse(parsed))
 
-    return _response(await services.oauth.introspection_response(parsed))
+    return _response(await getattr(services.oauth, endpoint)(parsed))
 
 
 async def metadata(request: Request) -> Response:
