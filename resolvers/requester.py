@@ -117,6 +117,11 @@ async def xml(context: LockerContext, entry: SharedEntry) -> str:
 async def pdf_link(context: LockerContext, entry: SharedEntry) -> DownloadLink:
     """A short-lived link to the signed PDF; following it is the read."""
     reader, document = await access.requester_reading(context, entry, DocumentForm.PDF)
+    # No link under a consent that could not be read now (revoked, expired,
+    # used up): the download checks again, and counts.
+    await context.services.consents.check_read(
+        reader.consent_id, document.uri, DocumentForm.PDF, requester=reader.requester
+    )
 
     return context.services.links.create_for_requester(
         document.uri,

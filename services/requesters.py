@@ -65,7 +65,7 @@ URI_CHARACTERS = frozenset(
     "-._~:/?#[]@!$&'()+,;=%"
 )
 # RFC 8252 section 7.3: a native or development client listens on loopback.
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
 
 # Keys a requester may sign client assertions with (RFC 7518, RFC 8037).
 SIGNING_CURVES = {"EC": {"P-256", "P-384", "P-521"}, "OKP": {"Ed25519", "Ed448"}}
@@ -325,6 +325,10 @@ def _redirect_uri_problem(uri: str) -> str | None:
         return "is not absolute: give the scheme and host (https://…)"
     if "@" in parts.netloc:
         return "has a user name or password before the host"
+    if ":" in parts.hostname:
+        # A Content-Security-Policy cannot name an IPv6 address, so the consent
+        # page could not allow its form to send the browser there.
+        return "names an IPv6 address as its host; use a host name or 127.0.0.1"
     if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
         return "uses http; only https is allowed, except on 127.0.0.1 or localhost"
     if parts.scheme not in {"https", "http"}:

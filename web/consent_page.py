@@ -39,7 +39,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from starlette.datastructures import FormData, QueryParams
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -147,7 +150,7 @@ async def authorize_page(request: Request) -> Response:
 async def sign_in(request: Request) -> Response:
     """``POST /oauth/authorize/sign-in``: sign in, then back to the request."""
     try:
-        async with request.form(max_files=0, max_fields=MOST_FIELDS) as form:
+        async with _read_form(request) as form:
             step = await _posted(request, form)
             identifier = _field(form, "username").strip()
             password = _field(form, "password")
@@ -187,7 +190,7 @@ async def sign_in(request: Request) -> Response:
 async def decide(request: Request) -> Response:
     """``POST /oauth/authorize/decision``: Allow or Deny, then back to the requester."""
     try:
-        async with request.form(max_files=0, max_fields=MOST_FIELDS) as form:
+        async with _read_form(request) as form:
             step = await _posted(request, form)
             decision = _field(form, "decision")
             documents = _fields(form, "document")
@@ -470,9 +473,33 @@ def _headers(form_target: str | None) -> dict[str, str]:
     return page_headers(style_source=_STYLE_SOURCE, form_target=form_target)
 
 
+@asynccontextmanager
+async def _read_form(request: Request) -> AsyncIterator[FormData]:
+    """The posted form; one the page could not have sent gets an error page."""
+    try:
+        async with request.form(max_files=0, max_fields=MOST_FIELDS) as form:
+            yield form
+    except (MultiPartException, HTTPException) as error:
+        # Starlette turns a multipart refusal into a plain-text 400.
+        raise _unreadable_form() from error
+
+
 def _field(form: FormData, name: str) -> str:
-    value = form.get(name)
+    """A field the page sends once; sent twice, the form is not the page's."""
+    values = form.getlist(name)
+    if len(values) > 1:
+        raise _unreadable_form()
+    value = values[0] if values else ""
     return value if isinstance(value, str) else ""
+
+
+def _unreadable_form() -> Refused:
+    return Refused(
+        400,
+        "This form cannot be read",
+        "The form was not sent as this page sends it. Go back to the "
+        "application that sent you here and start again.",
+    )
 
 
 def _fields(form: FormData, name: str) -> list[str]:

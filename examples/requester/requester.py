@@ -545,6 +545,15 @@ def main(argv: list[str] | None = None) -> int:
     except (RequesterError, OAuthError, TimeoutError) as error:
         print(f"FAILED: {error!r}", file=sys.stderr)
         return 1
+    except OSError as error:
+        # Most often the redirect URI's port is taken by another program.
+        print(
+            f"FAILED: cannot listen for the redirect on {arguments.redirect_uri} "
+            f"({error.strerror or error}); register and pass another "
+            "--redirect-uri.",
+            file=sys.stderr,
+        )
+        return 1
     print("Done.")
 
     return 0

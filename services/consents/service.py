@@ -313,6 +313,30 @@ class ConsentService:
         ``ConsentRevoked``, ``ConsentExpired``, ``NotGranted`` or
         ``ReadLimitReached``; nothing is counted then.
         """
+        consent = await self.check_read(consent_id, uri, form, requester=requester)
+
+        await self._count_read(consent, uri, form, requester, self._clock.now())
+        if consent.reads == 1:
+            account = await Account.get(id=consent.account_id)
+            await self._notify(
+                account, notices.first_read(requester.name, consent.purpose_text)
+            )
+
+        return consent
+
+    async def check_read(
+        self,
+        consent_id: str | uuid.UUID,
+        uri: str,
+        form: DocumentForm,
+        *,
+        requester: Requester,
+    ) -> Consent:
+        """Whether ``authorize_read`` would allow this read now, counting nothing.
+
+        For what is handed out before the read itself (a download link). The
+        read is still decided when it happens: raises as ``authorize_read``.
+        """
         key = _consent_uuid(consent_id)
         consent = (
             None
@@ -324,10 +348,9 @@ class ConsentService:
                 "No consent with this id was given to you; ask the resident for one.",
                 field="consentId",
             )
-        now = self._clock.now()
         await self._expire_if_due(consent, requester)
         _refuse_unless_active(consent, field="consentId")
-        if now < consent.valid_from:
+        if self._clock.now() < consent.valid_from:
             raise NotGranted(
                 "This consent does not start until "
                 f"{local_time(consent.valid_from)}; read then.",
@@ -338,13 +361,8 @@ class ConsentService:
                 "The resident did not share this document in this form with you.",
                 field="uri",
             )
-
-        await self._count_read(consent, uri, form, requester, now)
-        if consent.reads == 1:
-            account = await Account.get(id=consent.account_id)
-            await self._notify(
-                account, notices.first_read(requester.name, consent.purpose_text)
-            )
+        if consent.max_reads is not None and consent.reads >= consent.max_reads:
+            raise _read_limit_reached(consent)
 
         return consent
 
@@ -368,11 +386,7 @@ class ConsentService:
                 if consent.valid_until <= now:
                     consent.status = ConsentStatus.EXPIRED.value
                 _refuse_unless_active(consent, field="consentId")
-                raise ReadLimitReached(
-                    f"All {consent.max_reads} reads this consent allows were made; "
-                    "ask the resident for a new consent.",
-                    field="consentId",
-                )
+                raise _read_limit_reached(consent)
             await consent.refresh_from_db(fields=["reads"], using_db=connection)
             if consent.reads == 1:
                 consent.first_read_at = now
@@ -475,6 +489,14 @@ def _refuse_unless_active(consent: Consent, *, field: str) -> None:
             "read under it.",
             field=field,
         )
+
+
+def _read_limit_reached(consent: Consent) -> ReadLimitReached:
+    return ReadLimitReached(
+        f"All {consent.max_reads} reads this consent allows were made; "
+        "ask the resident for a new consent.",
+        field="consentId",
+    )
 
 
 def _grants(consent: Consent, uri: str, form: DocumentForm) -> bool:

@@ -37,6 +37,8 @@ contract is in ``services.oauth.authorize``.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from typing import Any
@@ -44,6 +46,7 @@ from typing import Any
 from authlib.oauth2.rfc6749 import (
     AccessDeniedError,
     AuthorizationServer,
+    InvalidClientError,
     InvalidRequestError,
     OAuth2Error,
     OAuth2Request,
@@ -82,6 +85,8 @@ from services.ratelimit import RateLimiter
 from services.requesters import PRIVATE_KEY_JWT, RequesterRegistry
 
 SUBJECT_PURPOSE = "oauth-subject"
+MOST_CLIENT_ID_CHARACTERS = 64
+"""The longest client id the ``requester`` table holds."""
 
 _UNKNOWN_CLIENT = (
     "This request comes from an application the locker does not know: its "
@@ -256,6 +261,9 @@ class LockerAuthorizationServer(AuthorizationServer):
     # -- helpers --------------------------------------------------------------
 
     async def _find_client(self, client_id: str) -> RequesterClient | None:
+        if not 0 < len(client_id) <= MOST_CLIENT_ID_CHARACTERS:
+            # No requester has it, and the database would refuse to compare.
+            return None
         requester = await Requester.get_or_none(client_id=client_id, active=True)
         return (
             None if requester is None else RequesterClient(requester, self.requesters)
@@ -331,12 +339,31 @@ class LockerAuthorizationServer(AuthorizationServer):
         """
         if refused := self._refuse_repeats(request):
             return refused
+        if not _readable_basic_credentials(request.headers):
+            # authlib would crash decoding them; RFC 6749 5.2 says 401.
+            error = InvalidClientError(
+                description="The Basic credentials are not base64 of UTF-8 text.",
+                status_code=401,
+            )
+            return self.handle_response(*error())
         try:
             oauth_request = self.create_oauth2_request(request)
         except OAuth2Error as error:
             return self.handle_response(*error())
 
         return await in_worker(respond, oauth_request)
+
+
+def _readable_basic_credentials(headers: Mapping[str, str]) -> bool:
+    """False for HTTP Basic credentials that are not base64 of UTF-8 text."""
+    scheme, _, value = headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return True
+    try:
+        base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    return True
 
 
 def _authorize_request(params: Mapping[str, str]) -> OAuthHttpRequest:

@@ -195,12 +195,14 @@ async def test_revoking_stops_the_same_token_and_its_links_at_the_next_request(
     xml = (await requester(XML, uri=PAN_URI))["sharedDocument"]["xml"]
     verdict = (await requester(VERIFY, uri=LICENCE_URI))["verifyDocument"]
     download = await client.get(link["url"])
+    new_link = (await requester(PDF_LINK, uri=LICENCE_URI))["sharedDocument"]
     shown = (await requester(SHARED_CONSENT))["sharedConsent"]
 
     assert before["status"] == "ACTIVE"
     assert revoked == {"consent": {"status": "REVOKED"}}
     assert after["code"] == "CONSENT_REVOKED"
     assert xml["code"] == "CONSENT_REVOKED"
+    assert new_link["pdfLink"]["code"] == "CONSENT_REVOKED"
     assert verdict["code"] == "CONSENT_REVOKED"
     assert download.status_code == 403
     assert download.json()["code"] == "CONSENT_REVOKED"

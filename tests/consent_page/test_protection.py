@@ -13,6 +13,7 @@ from models import Account, Consent, Requester
 from services.clock import FrozenClock
 from tests.consent_page.conftest import (
     LICENCE_URI,
+    ORIGIN,
     REDIRECT_URI,
     STATE,
     Browser,
@@ -275,3 +276,42 @@ async def test_every_page_carries_the_security_headers(
             "'self' https://passport.example.gov.in"
         )
     assert csp(problem.response)["form-action"] == "'none'"
+
+
+async def test_a_decision_sent_twice_in_one_form_is_refused(
+    browser: Browser, rohan: Account, passport_office: Requester
+) -> None:
+    page = await browser.signed_in(authorization())
+
+    both = await browser.post(
+        "/oauth/authorize/decision",
+        [
+            *carried(page),
+            ("document", LICENCE_URI),
+            ("form", "pdf"),
+            ("decision", "deny"),
+            ("decision", "allow"),
+        ],
+    )
+
+    assert both.status == 400
+    assert "not sent as this page sends it" in both.text
+    assert not await Consent.exists(account_id=rohan.id)
+
+
+async def test_a_form_sent_as_multipart_with_a_file_gets_an_error_page(
+    browser: Browser, rohan: Account, passport_office: Requester
+) -> None:
+    page = await browser.signed_in(authorization())
+
+    answer = await browser.http.post(
+        "/oauth/authorize/decision",
+        data=dict(carried(page)) | {"decision": "allow"},
+        files={"document": ("licence.pdf", b"%PDF-1.7\n", "application/pdf")},
+        headers={"origin": ORIGIN},
+    )
+
+    assert answer.status_code == 400
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "not sent as this page sends it" in answer.text
+    assert not await Consent.exists(account_id=rohan.id)

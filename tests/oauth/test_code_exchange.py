@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 from datetime import datetime
 
 import httpx
@@ -15,7 +16,9 @@ from services.errors import NotAuthenticated
 from tests.oauth.conftest import (
     CLASS_X,
     IITM_CALLBACK,
+    INTROSPECT_URL,
     MARKSHEET,
+    REVOKE_URL,
     TOKEN_URL,
     OAuthError,
     RequesterApp,
@@ -235,3 +238,27 @@ async def test_the_token_endpoint_reads_only_a_form_with_each_parameter_once(
         "error_description": "Give each parameter once; repeated: code.",
     }
     assert by_get.status_code == 405
+
+
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        base64.b64encode(b"\xff\xfe:\xff").decode(),
+        base64.b64encode(b"a" * 30_000 + b":secret").decode(),
+        "not base64 at all!",
+    ],
+    ids=["not-utf8", "huge-client-id", "not-base64"],
+)
+@pytest.mark.parametrize("path", [TOKEN_URL, REVOKE_URL, INTROSPECT_URL])
+async def test_unreadable_client_credentials_are_an_invalid_client(
+    client: httpx.AsyncClient, credentials: str, path: str
+) -> None:
+    answer = await client.post(
+        path,
+        headers={"Authorization": f"Basic {credentials}"},
+        data={"grant_type": "refresh_token", "refresh_token": "olrt_x", "token": "x"},
+    )
+
+    assert answer.status_code == 401
+    assert answer.json()["error"] == "invalid_client"
+    assert "a" * 100 not in answer.text

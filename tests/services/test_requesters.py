@@ -294,6 +294,10 @@ async def test_an_org_id_must_be_a_slug(
         ("ftp://admissions.iitm.ac.in/callback", "https"),
         ("javascript:alert(1)", "not absolute"),
         ("http://localhost.evil.example/callback", "uses http"),
+        # A CSP cannot name an IPv6 address: the consent page's form could not
+        # send the resident back there.
+        ("http://[::1]:8080/cb", "IPv6"),
+        ("https://[2001:db8::7]/locker/callback", "IPv6"),
     ],
 )
 async def test_a_redirect_uri_must_be_exact_absolute_and_https(
@@ -318,7 +322,6 @@ async def test_at_least_one_redirect_uri_is_needed(
     [
         "http://127.0.0.1:8765/callback",
         "http://localhost:3000/locker/callback",
-        "http://[::1]:8080/cb",
         "https://admissions.iitm.ac.in/locker/callback?source=locker",
     ],
 )
