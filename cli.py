@@ -265,9 +265,11 @@ def deactivate_requester(settings: Settings, arguments: argparse.Namespace) -> i
         services = build_services(settings)
         requester = await services.requesters.deactivate(arguments.client_id)
         revoked = await services.tokens.revoke_requester(requester.id)
+        ended = await services.consents.end_for_requester(requester)
         return (
             f"Deactivated {requester.name} ({requester.org_id}): it can no longer "
-            f"sign in, and {revoked} of its tokens were revoked."
+            f"sign in, {revoked} of its tokens were revoked and {ended} active "
+            "consents given to it ended (their residents were told)."
         )
 
     return _refusing_locker_errors(settings, deactivate)

@@ -35,6 +35,14 @@ def revoked(requester_name: str, purpose_text: str) -> str:
     )
 
 
+def requester_removed(requester_name: str, purpose_text: str) -> str:
+    return (
+        f"OpenLocker: {requester_name} is no longer registered with the locker, "
+        f"so the consent you gave it for '{purpose_text}' has ended. It can read "
+        "nothing more under it."
+    )
+
+
 def first_read(requester_name: str, purpose_text: str) -> str:
     return (
         f"OpenLocker: {requester_name} has started reading the documents you "

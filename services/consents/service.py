@@ -284,6 +284,47 @@ class ConsentService:
         )
         return consent
 
+    async def end_for_requester(self, requester: Requester) -> int:
+        """Revoke every active consent given to ``requester``; how many ended.
+
+        For an operator deactivating a requester: its consents could no
+        longer be used, so residents should not see them as active. Each is
+        logged in its resident's activity (``"by": "operator"``) and the
+        resident is texted.
+        """
+        active = await Consent.filter(
+            requester_id=requester.id, status=ConsentStatus.ACTIVE.value
+        ).select_related("account")
+        ended = 0
+        now = self._clock.now()
+        for consent in active:
+            async with in_transaction() as connection:
+                revoked = (
+                    await Consent.filter(
+                        id=consent.id, status=ConsentStatus.ACTIVE.value
+                    )
+                    .using_db(connection)
+                    .update(status=ConsentStatus.REVOKED.value, revoked_at=now)
+                )
+                if revoked:
+                    await self._log(
+                        consent,
+                        ActivityKind.CONSENT_REVOKED,
+                        requester,
+                        details={"by": "operator"},
+                    )
+            if revoked:
+                ended += 1
+                await self._notify(
+                    consent.account,
+                    notices.requester_removed(requester.name, consent.purpose_text),
+                )
+        logger.info(
+            "Consents of a deactivated requester revoked",
+            extra={"requester_id": str(requester.id), "consents": ended},
+        )
+        return ended
+
     async def expire_due(self, account: Account) -> None:
         """Mark the resident's active consents whose time ran out as expired."""
         due = await Consent.filter(

@@ -580,6 +580,47 @@ async def test_revoking_twice_says_it_is_already_revoked(
     assert len(sms.messages) == 2
 
 
+async def test_deactivating_a_requester_ends_its_active_consents(
+    service: ConsentService,
+    meera: Account,
+    iit_madras: Requester,
+    passport_office: Requester,
+    sms: MemorySmsSender,
+) -> None:
+    ended = await admission_consent(service, meera, iit_madras)
+    already = await admission_consent(service, meera, iit_madras)
+    await service.revoke(meera, already.id)
+    other = await Consent.create(
+        **{
+            field: getattr(ended, field)
+            for field in (
+                "account_id",
+                "purpose_code",
+                "purpose_text",
+                "documents",
+                "created_at",
+                "valid_from",
+                "valid_until",
+                "max_reads",
+                "artefact",
+            )
+        },
+        requester_id=passport_office.id,
+    )
+
+    count = await service.end_for_requester(iit_madras)
+
+    assert count == 1
+    assert (await Consent.get(id=ended.id)).status == "revoked"
+    assert (await Consent.get(id=other.id)).status == "active"
+    with pytest.raises(ConsentRevoked):
+        await service.authorize_read(
+            ended.id, MARKSHEET, DocumentForm.PDF, requester=iit_madras
+        )
+    assert (await kinds(meera))[-1] == "consent_revoked"
+    assert "no longer registered" in sms.last_to(MEERA_MOBILE)
+
+
 # Expiry
 
 

@@ -14,7 +14,7 @@ from joserfc.jwk import RSAKey
 
 from adapters.registry import AdapterRegistry
 from config.settings import Settings
-from models import Account, IssuedDocument, OAuthToken, Requester
+from models import Account, Consent, IssuedDocument, OAuthToken, Requester
 from services.activity import ActivityLog
 from services.clock import FrozenClock
 from services.consents import ConsentKeyStore, ConsentService
@@ -252,6 +252,12 @@ async def test_deactivating_stops_sign_in_and_revokes_only_that_requesters_token
     assert finished.returncode == 0, finished.stderr
     assert "Deactivated IIT Madras (iitm)" in finished.stdout
     assert "2 of its tokens were revoked" in finished.stdout
+    assert "2 active consents given to it ended" in finished.stdout
+    statuses = {
+        consent.requester_id: consent.status
+        for consent in await Consent.filter(account_id=meera.id)
+    }
+    assert statuses == {iitm.id: "revoked", infosys.id: "active"}
     for pair in (first, second):
         row = await OAuthToken.get(id=pair.row.id)
         assert row.revoked_at is not None
