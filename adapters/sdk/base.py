@@ -36,12 +36,22 @@ class IssuerAdapter(abc.ABC):
     The locker calls ``lookup`` and ``get``, which check input and then call
     ``find`` and ``fetch``. An adapter is constructed once, with no arguments, and
     shared by every request: keep it free of per-request state.
+
+    Two optional class attributes tune how the locker calls the issuer:
+    ``call_timeout_seconds`` and ``stale_copy_seconds`` (below).
     """
 
     issuer_id: ClassVar[str]
     name: ClassVar[str]
     organization: ClassVar[Organization]
     doc_types: ClassVar[tuple[DocTypeSpec, ...]]
+
+    #: The longest one ``find`` or ``fetch`` may take; the locker gives up on a
+    #: call after this long and answers ``ISSUER_UNAVAILABLE``.
+    call_timeout_seconds: ClassVar[float] = 10.0
+    #: How long after it was made a copy of a document may still be served,
+    #: marked stale, while the issuer cannot answer; ``0`` never serves one.
+    stale_copy_seconds: ClassVar[int] = 0
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

@@ -1,0 +1,55 @@
+"""Documents an issuer sent with its ``PullURIResponse``, kept for a short while.
+
+An issuer without ``PullDocRequest`` sends a document only when it is found.
+The locker fetches a document right after finding it (to render it once before
+recording it), so the adapter keeps what ``find`` received, by URI, for a few
+minutes, in memory, at most ``capacity`` of them. Nothing here outlives the
+process: see the package's README for what that means for such issuers.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from adapters.digilocker.certificate import DigiLockerDocument
+
+
+class RecentDocuments:
+    """A bounded, expiring map from URI to the document ``find`` received."""
+
+    def __init__(
+        self,
+        *,
+        capacity: int,
+        lifetime: timedelta,
+        now: Callable[[], datetime],
+    ) -> None:
+        self._capacity = capacity
+        self._lifetime = lifetime
+        self._now = now
+        self._documents: OrderedDict[str, tuple[datetime, DigiLockerDocument]] = (
+            OrderedDict()
+        )
+        # The adapter is shared; tools may call it from more than one thread.
+        self._lock = threading.Lock()
+
+    def keep(self, document: DigiLockerDocument) -> None:
+        with self._lock:
+            self._documents[document.uri] = (self._now(), document)
+            self._documents.move_to_end(document.uri)
+            while len(self._documents) > self._capacity:
+                self._documents.popitem(last=False)
+
+    def get(self, uri: str) -> DigiLockerDocument | None:
+        with self._lock:
+            kept = self._documents.get(uri)
+            if kept is None:
+                return None
+            received_at, document = kept
+            if self._now() - received_at > self._lifetime:
+                del self._documents[uri]
+                return None
+            return document
