@@ -29,6 +29,7 @@ from web.body_limit import BodySizeLimit
 from web.consent_page import authorize_page, decide, sign_in
 from web.graphql import LockerGraphQL
 from web.oauth import introspect, metadata, revoke, token
+from web.push import push_uri
 from web.routes import dev_outbox, document_pdf, health
 from web.shared_pdf import shared_pdf
 from web.uploads import get_upload, put_upload
@@ -125,6 +126,7 @@ def create_app(
         Route("/verify", post_verify, methods=["POST"]),
         Route("/verify/{uri:path}", get_verify, methods=["GET"]),
         Route("/healthz", health),
+        Route("/issuers/{issuer_id}/push-uri", push_uri, methods=["POST"]),
         Route("/oauth/token", token, methods=["POST"]),
         Route("/oauth/revoke", revoke, methods=["POST"]),
         Route("/oauth/introspect", introspect, methods=["POST"]),

@@ -21,6 +21,9 @@
   revoke every token it holds.
 - ``list-requesters``: every requester's client id, org id, name, whether it
   is active and how it authenticates (never a secret).
+- ``new-adapter <directory> --issuer-id ID --name NAME``: write a new issuer
+  adapter package (entry point, adapter, sample data, contract tests) into an
+  empty folder; see ``docs/adapters.md``.
 """
 
 from __future__ import annotations
@@ -309,6 +312,48 @@ def _table(rows: Sequence[Sequence[str]]) -> str:
     )
 
 
+def issuer_token_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("issuer_id", help="the issuer's id, as `issuers` lists it")
+    parser.add_argument(
+        "--label", default="", help="which of the issuer's systems holds the token"
+    )
+
+
+def issue_issuer_token(settings: Settings, arguments: argparse.Namespace) -> int:
+    from services.container import build_services
+    from services.errors import UnknownIssuer
+
+    async def issue() -> str:
+        services = build_services(settings)
+        if services.registry.get(arguments.issuer_id) is None:
+            raise UnknownIssuer(
+                f"No issuer {arguments.issuer_id!r} serves this locker; "
+                "see the `issuers` query."
+            )
+        issued = await services.issuer_tokens.issue(
+            arguments.issuer_id, label=arguments.label
+        )
+        return "\n".join(
+            [
+                f"Issuer token for {arguments.issuer_id}: {issued.token}",
+                "It lets the issuer push documents (`pushDocuments`). Hand it over "
+                "safely: it is shown only this once.",
+            ]
+        )
+
+    return _refusing_locker_errors(settings, issue)
+
+
+def revoke_issuer_tokens(settings: Settings, arguments: argparse.Namespace) -> int:
+    from services.container import build_services
+
+    async def revoke() -> str:
+        count = await build_services(settings).issuer_tokens.revoke(arguments.issuer_id)
+        return f"Revoked {count} token(s) of {arguments.issuer_id}."
+
+    return _refusing_locker_errors(settings, revoke)
+
+
 def _refusing_locker_errors(
     settings: Settings, work: Callable[[], Awaitable[str]]
 ) -> int:
@@ -322,6 +367,54 @@ def _refusing_locker_errors(
         return 1
 
 
+def new_adapter_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("directory", type=Path, help="a new or empty folder")
+    parser.add_argument(
+        "--issuer-id", required=True, help="reverse-domain id, such as in.gov.ukboard"
+    )
+    parser.add_argument("--name", required=True, help="the issuer's name")
+    parser.add_argument(
+        "--package", help="the Python package's name (default: the folder's name)"
+    )
+    parser.add_argument("--doc-type", default="HSCER", help="the doc type's code")
+    parser.add_argument(
+        "--doc-name", default="Class XII Marksheet", help="the doc type's name"
+    )
+
+
+def new_adapter(settings: Settings, arguments: argparse.Namespace) -> int:
+    from adapters.kit.scaffold import (
+        AdapterPackage,
+        ScaffoldError,
+        package_name_for,
+        scaffold,
+    )
+
+    directory: Path = arguments.directory
+    package = AdapterPackage(
+        issuer_id=arguments.issuer_id,
+        issuer_name=arguments.name,
+        package=arguments.package or package_name_for(directory),
+        doc_type=arguments.doc_type,
+        doc_name=arguments.doc_name,
+    )
+    try:
+        written = scaffold(directory, package)
+    except ScaffoldError as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return 1
+
+    print(f"Wrote {package.package} ({package.issuer_id}) in {directory}:")
+    for path in written:
+        print(f"  {path.relative_to(directory)}")
+    print(
+        f"Next: run its tests (cd {directory} && python -m pytest), make it read "
+        f"your records, then pip install {directory} into the locker's "
+        "environment and restart the locker. See docs/adapters.md."
+    )
+    return 0
+
+
 @dataclass(frozen=True)
 class CommandWithArguments:
     """A command with arguments of its own: ``declare`` adds them to its parser."""
@@ -331,6 +424,7 @@ class CommandWithArguments:
 
 
 COMMANDS_WITH_ARGUMENTS = {
+    "new-adapter": CommandWithArguments(new_adapter_arguments, new_adapter),
     "register-requester": CommandWithArguments(
         register_requester_arguments, register_requester
     ),
@@ -339,6 +433,12 @@ COMMANDS_WITH_ARGUMENTS = {
     ),
     "deactivate-requester": CommandWithArguments(
         client_id_argument, deactivate_requester
+    ),
+    "issue-issuer-token": CommandWithArguments(
+        issuer_token_arguments, issue_issuer_token
+    ),
+    "revoke-issuer-tokens": CommandWithArguments(
+        issuer_token_arguments, revoke_issuer_tokens
     ),
 }
 

@@ -104,6 +104,12 @@ class Settings(BaseSettings):
         description="Folder of issuer signing keys, `<issuer id>.key.pem` and "
         "`<issuer id>.cert.pem`; default: `keys/` in the data directory.",
     )
+    issuers_file: Path | None = Field(
+        None,
+        description="TOML or JSON file of issuers served through the "
+        "DigiLocker-compatible adapter (their Pull URI endpoints, keys and doc "
+        "types); see `docs/adapters.md`. Default: none.",
+    )
     generate_issuer_keys: bool = Field(
         True,
         description="Generate a key and self-signed certificate for an issuer "
@@ -155,6 +161,33 @@ class Settings(BaseSettings):
         3600,
         description="How long a rendered, signed document is served from cache "
         "before the issuer is asked again.",
+    )
+    issuer_call_attempts: int = Field(
+        3,
+        ge=1,
+        le=10,
+        description="Tries of one read from an issuer (finding or fetching a "
+        "document) that fails for a passing reason (unreachable, an error "
+        "status); all within the adapter's `call_timeout_seconds`.",
+    )
+    issuer_retry_wait_seconds: float = Field(
+        0.5,
+        gt=0,
+        description="Longest wait before the second try of an issuer read; each "
+        "later one doubles, and the wait is drawn at random below it (jitter).",
+    )
+    issuer_circuit_failures: int = Field(
+        5,
+        ge=1,
+        description="Failed calls to one issuer in a row after which the locker "
+        "stops calling it for `issuer_circuit_cooldown_seconds` and answers "
+        "`ISSUER_UNAVAILABLE` at once (counted in each server process).",
+    )
+    issuer_circuit_cooldown_seconds: int = Field(
+        30,
+        ge=1,
+        description="How long an issuer that keeps failing is left alone; then "
+        "one trial call decides whether calls resume or it rests again.",
     )
     download_link_seconds: int = Field(
         300, description="Lifetime of a signed link to a document's PDF."

@@ -3,6 +3,7 @@
 from models.accounts import Account, OtpChallenge, Session
 from models.activity import ActivityEntry
 from models.documents import IssuedDocument, UploadedDocument
+from models.issuers import IssuerToken, PushedDocument
 from models.oauth import AuthorizationCode, OAuthToken
 from models.requesters import Consent, Requester
 from models.security import ClosedAccount, SecurityEvent
@@ -14,8 +15,10 @@ __all__ = [
     "ClosedAccount",
     "Consent",
     "IssuedDocument",
+    "IssuerToken",
     "OAuthToken",
     "OtpChallenge",
+    "PushedDocument",
     "Requester",
     "SecurityEvent",
     "Session",

@@ -23,6 +23,8 @@ class IssuedDocument(Model):
     doc_type = fields.CharField(max_length=5)
     name = fields.CharField(max_length=200)
     pulled_at = fields.DatetimeField()
+    #: ``pull`` when the resident found it, ``push`` when the issuer sent it.
+    source = fields.CharField(max_length=8, default="pull")
 
     class Meta:
         table = "issued_document"

@@ -11,11 +11,13 @@ from starlette.requests import Request
 from models import Account, Session
 from services.container import Services
 from services.errors import (
+    IssuersOnly,
     NotAuthenticated,
     NotForRequesters,
     RequestersOnly,
     SessionExpired,
 )
+from services.issuer_tokens import is_issuer_token
 from services.oauth import RequesterAccess, is_access_token
 from services.security_events import ClientInfo
 
@@ -46,8 +48,9 @@ class LockerContext:
     """Services, the HTTP request, and who is asking (looked up on first need).
 
     Who is asking is one of: nobody, a resident (a session token), a requester
-    (an access token, ``olat_…``, standing for one consent) or the operator
-    (the admin token, checked by ``resolvers.admin``). A requester's token is
+    (an access token, ``olat_…``, standing for one consent), an issuer (an
+    issuer token, ``olis_…``) or the operator (the admin token, checked by
+    ``resolvers.admin``). A requester's token is
     told apart by its form, so resident fields refuse it without a lookup.
     """
 
@@ -130,6 +133,29 @@ class LockerContext:
             "consent as `Authorization: Bearer <token>`."
         )
 
+    async def issuer(self) -> str:
+        """The issuer id the request's issuer token (``olis_…``) stands for.
+
+        ``NotAuthenticated`` for no token or a dead one; ``IssuersOnly`` for a
+        resident's session or a requester's access token.
+        """
+        token = self.token
+        if token is not None and is_issuer_token(token):
+            return await self.services.issuer_tokens.authenticate(token)
+        if token is not None and is_access_token(token):
+            raise _issuers_only()
+        if token is not None:
+            try:
+                await self._signed_in()
+            except (NotAuthenticated, SessionExpired):
+                pass
+            else:
+                raise _issuers_only()
+        raise NotAuthenticated(
+            "Send the issuer token the locker's operator made for you as "
+            "`Authorization: Bearer <token>`."
+        )
+
     async def session(self) -> Session:
         """The session the request's token stands for; raises as ``resident``."""
         self.refuse_requester_token()
@@ -146,3 +172,10 @@ class LockerContext:
                 )
             self._viewer = await self.services.accounts.authenticate(token)
         return self._viewer
+
+
+def _issuers_only() -> IssuersOnly:
+    return IssuersOnly(
+        "Only an issuer's token can push documents; residents pull them with "
+        "`pullDocument`."
+    )

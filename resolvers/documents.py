@@ -64,8 +64,12 @@ async def document(context: LockerContext, uri: str) -> IssuedDocument:
 
 
 async def content(context: LockerContext, document: IssuedDocument) -> DocumentContent:
-    """The document's content; ``document`` was reached through an authorised path."""
-    return await context.services.locker.content(document.uri)
+    """The document's content; ``document`` was reached through an authorised path.
+
+    Only the resident reads here, and the type shows ``stale``: an earlier copy
+    may stand in while the issuer cannot answer.
+    """
+    return await context.services.locker.content(document.uri, allow_stale=True)
 
 
 def pdf_link(context: LockerContext, document: IssuedDocument) -> DownloadLink:

@@ -203,6 +203,19 @@ class ErrorCode(enum.Enum):
         "residents (or the operator). Requesters read through `sharedConsent`, "
         "`sharedDocument` and `verifyDocument`.",
     )
+    PULL_PENDING = strawberry.enum_value(
+        "PULL_PENDING",
+        description="The issuer is preparing the document and will push it to the "
+        "locker; it appears in the locker when it arrives.",
+    )
+    ISSUERS_ONLY = strawberry.enum_value(
+        "ISSUERS_ONLY", description="Only an issuer's token can do this."
+    )
+    PUSH_REFUSED = strawberry.enum_value(
+        "PUSH_REFUSED",
+        description="Nothing of the push was applied; `PushRefusal.problems` says "
+        "what was wrong with each URI.",
+    )
     REQUESTERS_ONLY = strawberry.enum_value(
         "REQUESTERS_ONLY",
         description="Only a requester's access token can read this; residents see "
@@ -219,7 +232,9 @@ class Problem:
     )
     retry_after_seconds: int | None = strawberry.field(
         default=None,
-        description="For a refusal by a rate limit: seconds until a try may succeed.",
+        description="For a refusal by a rate limit, or by an issuer the locker is "
+        "not calling for a while (`ISSUER_UNAVAILABLE`): seconds until a try may "
+        "succeed.",
     )
 
     @classmethod

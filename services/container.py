@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from adapters.digilocker import (
+    DigiLockerIssuerConfig,
+    digilocker_adapter,
+    read_config_file,
+)
 from adapters.registry import AdapterRegistry
 from config.settings import Settings
 from services.account_changes import AccountChanges
@@ -18,6 +23,8 @@ from services.documents.render import DocumentRenderer
 from services.esign.ca import LockerCA
 from services.identity.aadhaar import IdentityService
 from services.identity.ekyc import SandboxEkycProvider
+from services.issuer_tokens import IssuerTokens
+from services.issuers import CallPolicy, IssuerCalls
 from services.links import DownloadLinks
 from services.locker import Locker
 from services.oauth import TokenService
@@ -30,6 +37,7 @@ from services.objects import (
 )
 from services.objects import LocalObjectStore as LocalUploadStore
 from services.otp import OtpService
+from services.pushes import PushService
 from services.ratelimit import RateLimiter
 from services.recovery import RecoveryService
 from services.requesters import RequesterRegistry
@@ -55,6 +63,7 @@ class Services:
     accounts: AccountService
     identity: IdentityService
     registry: AdapterRegistry
+    issuer_calls: IssuerCalls
     keystore: IssuerKeyStore
     locker: Locker
     links: DownloadLinks
@@ -73,6 +82,9 @@ class Services:
     consents: ConsentService
     tokens: TokenService
     oauth: LockerAuthorizationServer
+    issuer_tokens: IssuerTokens
+    pushes: PushService
+    push_keys: dict[str, str]
 
 
 def object_store_from_settings(settings: Settings) -> ObjectStore:
@@ -100,6 +112,25 @@ def master_key_from_settings(settings: Settings) -> MasterKey:
     return current.with_previous(previous) if previous else current
 
 
+def registry_from_settings(settings: Settings) -> AdapterRegistry:
+    """The built-in and installed adapters, and the configured DigiLocker issuers."""
+    registry = AdapterRegistry.discover()
+    if settings.issuers_file is not None:
+        for config in read_config_file(settings.issuers_file):
+            registry.add(digilocker_adapter(config), origin=str(settings.issuers_file))
+    return registry
+
+
+def push_keys_of(registry: AdapterRegistry) -> dict[str, str]:
+    """Each DigiLocker issuer's API key, which signs (HMAC) the URIs it pushes."""
+    keys = {}
+    for adapter in registry:
+        config = getattr(adapter, "digilocker_config", None)
+        if isinstance(config, DigiLockerIssuerConfig):
+            keys[adapter.issuer_id] = config.api_key
+    return keys
+
+
 def build_services(
     settings: Settings,
     *,
@@ -111,19 +142,21 @@ def build_services(
     """Wire the services for ``settings``; tests pass their own clock and sink."""
     clock = clock or SystemClock()
     sms = sms or sms_sender_from_settings(settings)
-    registry = registry or AdapterRegistry.discover()
+    registry = registry or registry_from_settings(settings)
     limiter = RateLimiter.from_settings(settings, clock)
     otp = OtpService(settings, sms, clock, limiter=limiter)
     security = SecurityLog(sms, clock)
     accounts = AccountService(settings, otp, clock, security=security)
     provider = SandboxEkycProvider(settings.ekyc_fixture or SANDBOX_RESIDENTS, otp)
     keystore = IssuerKeyStore(settings.keys_dir, generate=settings.generate_issuer_keys)
+    issuer_calls = IssuerCalls(CallPolicy.from_settings(settings), clock)
     locker = Locker(
         registry,
         DocumentRenderer(keystore, public_url=settings.base_url),
         LocalObjectStore(settings.objects_dir),
         cache_seconds=settings.document_cache_seconds,
         clock=clock,
+        issuer_calls=issuer_calls,
     )
     object_store = object_store or object_store_from_settings(settings)
     uploads = UploadService(
@@ -152,14 +185,19 @@ def build_services(
         clock, access_token_seconds=settings.oauth_access_token_seconds
     )
 
+    identity = IdentityService(settings, provider, clock, security=security)
+    pushes = PushService(registry, locker, identity.aadhaar_hash, clock)
+    identity.after_link.append(pushes.deliver_waiting)
+
     return Services(
         settings=settings,
         clock=clock,
         sms=sms,
         otp=otp,
         accounts=accounts,
-        identity=IdentityService(settings, provider, clock, security=security),
+        identity=identity,
         registry=registry,
+        issuer_calls=issuer_calls,
         keystore=keystore,
         locker=locker,
         links=links,
@@ -175,7 +213,9 @@ def build_services(
         uploads=uploads,
         attestation=attestation,
         requesters=requesters,
-        verification=DocumentVerifier(registry, keystore, clock),
+        verification=DocumentVerifier(
+            registry, keystore, clock, issuer_calls=issuer_calls
+        ),
         activity=activity,
         consents=ConsentService(
             settings, clock, sms, activity, ConsentKeyStore(settings.consent_key_dir)
@@ -189,4 +229,7 @@ def build_services(
             limiter=limiter,
             doc_types=[spec.code for adapter in registry for spec in adapter.doc_types],
         ),
+        issuer_tokens=IssuerTokens(clock),
+        pushes=pushes,
+        push_keys=push_keys_of(registry),
     )

@@ -277,3 +277,31 @@ class RequestersOnly(LockerError):
     """A resident's session was sent to a field only requesters read."""
 
     code = "REQUESTERS_ONLY"
+
+
+# Issuers (issue 6).
+
+
+class IssuersOnly(LockerError):
+    """Only an issuer's token may do this (push documents)."""
+
+    code = "ISSUERS_ONLY"
+
+
+class PushRefused(LockerError):
+    """A push was refused as a whole; ``problems`` says what was wrong with what.
+
+    Each problem is ``(position, error)``: the 1-based position of the pushed
+    URI at fault and the error for it. Nothing of a refused push is applied.
+    """
+
+    code = "PUSH_REFUSED"
+
+    def __init__(self, problems: list[tuple[int, LockerError]]) -> None:
+        first_position, first = problems[0]
+        super().__init__(
+            f"Nothing was pushed: URI {first_position} is wrong ({first.message})"
+            + (f" and {len(problems) - 1} more." if len(problems) > 1 else ""),
+            field=first.field,
+        )
+        self.problems = problems

@@ -4,6 +4,11 @@ Pulling asks the issuer's adapter to find a document, checks that its holder is
 the resident, fetches and renders it once (so that a broken document is never
 recorded), and records the URI. Reading a document asks the adapter again when
 the cached rendition is older than the cache lifetime.
+
+The adapter is always called through ``IssuerCalls`` (timeout, retries, a
+circuit breaker per issuer). When the issuer cannot answer, a resident may be
+served the last rendition, marked ``stale``, if the adapter allows it
+(``stale_copy_seconds``) and the copy is younger than that.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import anyio
@@ -20,7 +25,13 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from adapters.registry import AdapterRegistry
-from adapters.sdk import DocumentStatus, DocumentUri, IssuerAdapter, StandardDocument
+from adapters.sdk import (
+    DocumentStatus,
+    DocumentUri,
+    IssuerAdapter,
+    IssuerUnavailable,
+    StandardDocument,
+)
 from models import Account, IssuedDocument
 from services.clock import Clock
 from services.documents.render import DocumentRenderer
@@ -32,6 +43,7 @@ from services.errors import (
     UnknownIssuer,
 )
 from services.identity.aadhaar import identity_of
+from services.issuers import CallPolicy, IssuerCalls
 from services.matching import holder_matches
 from services.paging import decode_cursor, encode_cursor
 from services.storage import ObjectStore
@@ -43,7 +55,11 @@ _RENDITION_SUFFIXES = (".xml", ".pdf", ".json")
 
 @dataclass(frozen=True)
 class DocumentContent:
-    """A document as rendered and signed by the locker, with what a reader sees."""
+    """A document as rendered and signed by the locker, with what a reader sees.
+
+    ``stale`` marks an earlier copy served because the issuer could not answer;
+    ``rendered_at`` says when it was made.
+    """
 
     uri: str
     name: str
@@ -55,6 +71,7 @@ class DocumentContent:
     xml: bytes
     pdf: bytes
     rendered_at: datetime
+    stale: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,12 +105,14 @@ class Locker:
         *,
         cache_seconds: int,
         clock: Clock,
+        issuer_calls: IssuerCalls | None = None,
     ) -> None:
         self.registry = registry
         self._renderer = renderer
         self._store = store
         self._cache_lifetime = timedelta(seconds=cache_seconds)
         self._clock = clock
+        self._issuer_calls = issuer_calls or IssuerCalls(CallPolicy(), clock)
 
     def adapter(self, issuer_id: str) -> IssuerAdapter:
         adapter = self.registry.get(issuer_id)
@@ -136,7 +155,7 @@ class Locker:
             )
         adapter = self.adapter(issuer_id)
 
-        found = await adapter.lookup(doc_type, lookup, identity)
+        found = await self._issuer_calls.find(adapter, doc_type, lookup, identity)
         if not holder_matches(found, identity):
             logger.debug(
                 "Holder mismatch on pull",
@@ -206,19 +225,34 @@ class Locker:
             )
         return document
 
-    async def content(self, uri: str, *, refresh: bool = False) -> DocumentContent:
+    async def content(
+        self, uri: str, *, refresh: bool = False, allow_stale: bool = False
+    ) -> DocumentContent:
         """The signed XML and PDF of ``uri``, from cache while fresh.
 
         Callers authorise first: this answers any URI an adapter serves.
+        ``allow_stale`` is for the resident's own reading, which shows the
+        mark: when the issuer is unavailable, an earlier copy the adapter
+        allows (``stale_copy_seconds``) is answered with ``stale`` set instead
+        of the error. Requesters never get one: they act on the document's
+        status now. ``refresh`` always asks the issuer.
         """
         key = _rendition_key(uri)
         if not refresh:
-            cached = await self._cached(key)
+            cached = await self._cached(key, self._cache_lifetime)
             if cached is not None:
                 return cached
 
         adapter = self.adapter_for_uri(uri)
-        document = await adapter.get(uri)
+        try:
+            document = await self._issuer_calls.fetch(adapter, uri)
+        except IssuerUnavailable:
+            if refresh or not allow_stale:
+                raise
+            stale = await self._stale_copy(key, adapter)
+            if stale is None:
+                raise
+            return stale
         rendered = await anyio.to_thread.run_sync(
             lambda: self._renderer.render(document, issuer_name=adapter.name)
         )
@@ -239,13 +273,33 @@ class Locker:
             for suffix in _RENDITION_SUFFIXES:
                 await self._store.delete(f"{key}{suffix}")
 
-    async def _cached(self, key: str) -> DocumentContent | None:
+    async def _stale_copy(
+        self, key: str, adapter: IssuerAdapter
+    ) -> DocumentContent | None:
+        """The last rendition, marked stale, if ``adapter`` allows one this old."""
+        if adapter.stale_copy_seconds <= 0:
+            return None
+        cached = await self._cached(key, timedelta(seconds=adapter.stale_copy_seconds))
+        if cached is None:
+            return None
+
+        logger.warning(
+            "Serving a stale copy while its issuer is unavailable",
+            extra={
+                "issuer_id": adapter.issuer_id,
+                "rendered_at": cached.rendered_at.isoformat(),
+            },
+        )
+        return replace(cached, stale=True)
+
+    async def _cached(self, key: str, lifetime: timedelta) -> DocumentContent | None:
+        """The rendition kept under ``key`` if it is at most ``lifetime`` old."""
         metadata_bytes = await self._store.get(f"{key}.json")
         if metadata_bytes is None:
             return None
         metadata = json.loads(metadata_bytes)
         rendered_at = datetime.fromisoformat(metadata["rendered_at"])
-        if self._clock.now() - rendered_at > self._cache_lifetime:
+        if self._clock.now() - rendered_at > lifetime:
             return None
         xml = await self._store.get(f"{key}.xml")
         pdf = await self._store.get(f"{key}.pdf")

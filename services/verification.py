@@ -14,9 +14,10 @@ with a ``Verdict`` and the reasons for it, in four steps:
 3. whether the issuer signed it: the signature is checked against the
    certificate this locker holds for that issuer (``IssuerKeyStore``), never
    one the file carries, so a file signed by anybody else fails;
-4. what the issuer says of the document now, asked through its adapter:
-   revoked, expired or suspended since it was issued, withdrawn from the
-   issuer's records, or not known because the issuer did not answer.
+4. what the issuer says of the document now, asked through its adapter
+   (by way of ``IssuerCalls``: timeout, retries, circuit breaker; never a
+   stale copy): revoked, expired or suspended since it was issued, withdrawn
+   from the issuer's records, or not known because the issuer did not answer.
 
 A document is authentic when its signature is the issuer's and the issuer
 reports it active now. A file that cannot be read at all (empty, too large,
@@ -67,6 +68,7 @@ from services.errors import (
     InvalidUri,
     UnsupportedFileType,
 )
+from services.issuers import CallPolicy, IssuerCalls
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +77,8 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 under 1 MB; 10 MiB matches residents' own uploads."""
 
 ISSUER_TIMEOUT_SECONDS = 10.0
-"""How long an issuer may take to state a document's status before the
-verdict says it could not be reached."""
+"""How long asking an issuer for a document's status may take in all, retries
+included, before the verdict says it could not be reached."""
 
 _PDF_SIGNATURE = b"%PDF-"
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -141,7 +143,10 @@ class DocumentVerifier:
 
     ``registry`` says which issuers exist, ``keystore`` holds the
     certificate each signs with. Files over ``max_bytes`` are refused; an
-    issuer slower than ``issuer_timeout_seconds`` counts as unreachable.
+    issuer slower than ``issuer_timeout_seconds`` (or its adapter's own
+    ``call_timeout_seconds``) counts as unreachable. ``issuer_calls`` is the
+    process's shared one, so that the verifier and the locker see the same
+    circuits.
     """
 
     def __init__(
@@ -152,12 +157,14 @@ class DocumentVerifier:
         *,
         max_bytes: int = MAX_FILE_BYTES,
         issuer_timeout_seconds: float = ISSUER_TIMEOUT_SECONDS,
+        issuer_calls: IssuerCalls | None = None,
     ) -> None:
         self.registry = registry
         self.keystore = keystore
         self.clock = clock
         self.max_bytes = max_bytes
         self.issuer_timeout_seconds = issuer_timeout_seconds
+        self.issuer_calls = issuer_calls or IssuerCalls(CallPolicy(), clock)
 
     async def verify_file(self, data: bytes) -> Verdict:
         """Check a certificate XML or PDF rendition; see the module docstring.
@@ -237,7 +244,7 @@ class DocumentVerifier:
     async def _standing(self, adapter: IssuerAdapter, uri: str) -> _Standing:
         try:
             with anyio.fail_after(self.issuer_timeout_seconds):
-                document = await adapter.get(uri)
+                document = await self.issuer_calls.fetch(adapter, uri)
         except RecordNotFound:
             return _Standing(
                 None,

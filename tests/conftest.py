@@ -28,6 +28,8 @@ os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
 
 # Children before parents, so that deleting never trips a foreign key.
 TABLES = (
+    "pushed_document",
+    "issuer_token",
     "oauth_token",
     "oauth_authorization_code",
     "activity_entry",

@@ -5,12 +5,13 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from adapters.sdk import AdapterError
 from models import Account
 from services.container import Services
 from services.errors import LinkExpired, LockerError
 
 
-def _problem(error: LockerError, status_code: int) -> JSONResponse:
+def _problem(error: LockerError | AdapterError, status_code: int) -> JSONResponse:
     return JSONResponse(
         {"code": error.code, "message": error.message}, status_code=status_code
     )
@@ -29,9 +30,13 @@ async def document_pdf(request: Request) -> Response:
         if account is None:
             raise LinkExpired("This link's account no longer exists.")
         document = await services.locker.issued_document(account, grant.uri)
-        content = await services.locker.content(document.uri)
+        # The resident's own link: the stale copy their locker showed, if any.
+        content = await services.locker.content(document.uri, allow_stale=True)
     except LockerError as error:
         return _problem(error, 403 if error.code == "LINK_EXPIRED" else 404)
+    except AdapterError as error:
+        # The issuer cannot serve the document now (or no longer has it).
+        return _problem(error, 503 if error.code == "ISSUER_UNAVAILABLE" else 404)
 
     filename = f"{document.doc_type}-{document.uri.rsplit('-', 1)[-1]}.pdf"
     return Response(

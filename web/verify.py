@@ -88,7 +88,7 @@ async def post_verify(request: Request) -> Response:
     services: Services = request.app.state.services
     try:
         await _admit(services, request)
-        data = await _read_body(request, services.verification.max_bytes)
+        data = await read_bounded_body(request, services.verification.max_bytes)
         verdict = await services.verification.verify_file(data)
     except LockerError as error:
         return problem(error)
@@ -151,7 +151,7 @@ async def _admit(services: Services, request: Request) -> None:
     )
 
 
-async def _read_body(request: Request, max_bytes: int) -> bytes:
+async def read_bounded_body(request: Request, max_bytes: int) -> bytes:
     """The body, refused once it passes ``max_bytes``: the rest is never read."""
     too_large = FileTooLarge(
         f"The file is over {max_bytes:,} bytes; a document issued through the "

@@ -45,6 +45,10 @@ def digilocker_adapter(
         name: ClassVar[str] = config.name
         organization: ClassVar[Organization] = client.organization
         doc_types: ClassVar[tuple[DocTypeSpec, ...]] = client.doc_types
+        call_timeout_seconds: ClassVar[float] = config.call_timeout
+        stale_copy_seconds: ClassVar[int] = config.stale_copy_lifetime
+        #: The issuer's config; its API key also checks the URIs it pushes.
+        digilocker_config: ClassVar[DigiLockerIssuerConfig] = config
 
         async def find(
             self, doc_type: str, lookup: Mapping[str, str], identity: Identity

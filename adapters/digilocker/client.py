@@ -36,6 +36,7 @@ from adapters.digilocker.errors import (
     AnswerInvalid,
     AnswerProblem,
     IssuerAnswerRefused,
+    NotServedByUri,
     PullPending,
 )
 from adapters.digilocker.recent import RecentDocuments
@@ -47,7 +48,6 @@ from adapters.sdk import (
     FindResult,
     Holder,
     Identity,
-    IssuerUnavailable,
     Organization,
     RecordNotFound,
     names_match,
@@ -215,9 +215,9 @@ class PullUriClient:
         )
 
     def _recently_found(self, uri: str) -> DigiLockerDocument:
-        document = self._recent.get(uri)
+        document = self._recent.take(uri)
         if document is None:
-            raise IssuerUnavailable(
+            raise NotServedByUri(
                 f"{self.config.name} sends a document only when it is found; "
                 "pull it again from the issuer."
             )

@@ -36,6 +36,7 @@ _ELEMENT_NAME = r"[A-Za-z_][A-Za-z0-9_.-]{0,63}"
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 _MOST_RESPONSE_BYTES = 50_000_000
 _FEWEST_RESPONSE_BYTES = 1_024
+_TEN_YEARS_SECONDS = 10 * 365 * 24 * 3600
 
 
 class RequestNamespace(enum.StrEnum):
@@ -171,6 +172,11 @@ class DigiLockerIssuerConfig:
     - timeouts in seconds (``total`` bounds a whole exchange, so an issuer
       that trickles bytes cannot hold a request open), and the most bytes an
       answer may have.
+    - ``stale_copy_seconds``: how old a copy the locker may show a resident,
+      marked stale, while the issuer cannot send the document. Default: none
+      for an issuer with ``pull_doc_url``; ten years without one, whose
+      documents come only with the answer that found them, so that the
+      locker's copy is the one there is.
     """
 
     __pydantic_config__: ClassVar[pydantic.ConfigDict] = pydantic.ConfigDict(
@@ -195,6 +201,7 @@ class DigiLockerIssuerConfig:
     read_timeout_seconds: float = 15.0
     total_timeout_seconds: float = 30.0
     max_response_bytes: int = 5_000_000
+    stale_copy_seconds: int | None = None
 
     def __post_init__(self) -> None:
         if re.fullmatch(ISSUER_ID_PATTERN, self.issuer_id) is None:
@@ -223,6 +230,18 @@ class DigiLockerIssuerConfig:
     def uses_pull_doc(self) -> bool:
         return self.pull_doc_url is not None
 
+    @property
+    def stale_copy_lifetime(self) -> int:
+        """``stale_copy_seconds``, or its default (see the class docstring)."""
+        if self.stale_copy_seconds is not None:
+            return self.stale_copy_seconds
+        return 0 if self.uses_pull_doc else _TEN_YEARS_SECONDS
+
+    @property
+    def call_timeout(self) -> float:
+        """The most one find or fetch may take: a whole exchange, and a second."""
+        return self.total_timeout_seconds + 1.0
+
     def doc_type(self, code: str) -> IssuerDocType:
         for doc_type in self.doc_types:
             if doc_type.code == code:
@@ -246,6 +265,8 @@ class DigiLockerIssuerConfig:
         )
         if any(seconds <= 0 for seconds in timeouts):
             raise ValueError("timeouts must be positive numbers of seconds")
+        if self.stale_copy_seconds is not None and self.stale_copy_seconds < 0:
+            raise ValueError("stale_copy_seconds must not be negative")
         if (
             not _FEWEST_RESPONSE_BYTES
             <= self.max_response_bytes

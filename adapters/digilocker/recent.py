@@ -3,8 +3,9 @@
 An issuer without ``PullDocRequest`` sends a document only when it is found.
 The locker fetches a document right after finding it (to render it once before
 recording it), so the adapter keeps what ``find`` received, by URI, for a few
-minutes, in memory, at most ``capacity`` of them. Nothing here outlives the
-process: see the package's README for what that means for such issuers.
+minutes, in memory, at most ``capacity`` of them, until that one fetch. Nothing
+here outlives the process: the locker's own copy serves such issuers'
+documents afterwards (``DigiLockerIssuerConfig.stale_copy_seconds``).
 """
 
 from __future__ import annotations
@@ -43,13 +44,17 @@ class RecentDocuments:
             while len(self._documents) > self._capacity:
                 self._documents.popitem(last=False)
 
-    def get(self, uri: str) -> DigiLockerDocument | None:
+    def take(self, uri: str) -> DigiLockerDocument | None:
+        """The document found under ``uri``, once: it is forgotten as it is taken.
+
+        The locker keeps its own copy from then on; a second fetch of the same
+        URI is the issuer's to answer, which it cannot without Pull Doc.
+        """
         with self._lock:
-            kept = self._documents.get(uri)
+            kept = self._documents.pop(uri, None)
             if kept is None:
                 return None
             received_at, document = kept
             if self._now() - received_at > self._lifetime:
-                del self._documents[uri]
                 return None
             return document

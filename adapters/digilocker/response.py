@@ -47,6 +47,8 @@ ACCEPTED_NAMESPACES = frozenset(
                 "pulluriresponse",
                 "pulldocrequest",
                 "pulldocresponse",
+                "pushurirequest",
+                "pushuriresponse",
             )
         ),
     }
@@ -98,18 +100,18 @@ def read_answer(body: bytes, message: str, *, max_bytes: int) -> PullAnswer:
         root = safe_parse(body, max_bytes=max_bytes)
     except CertificateInvalid as error:
         raise AnswerInvalid(AnswerProblem.XML, error.message) from None
-    _expect(root, message)
+    expect_root(root, message)
 
-    status_element = _child(root, "ResponseStatus")
+    status_element = child(root, "ResponseStatus")
     if status_element is None:
         raise AnswerInvalid(AnswerProblem.SHAPE, f"{message} has no ResponseStatus")
     status = _status(status_element)
-    details = _child(root, "DocDetails")
+    details = child(root, "DocDetails")
 
     return PullAnswer(
         status=status,
         transaction_id=status_element.get("txn"),
-        uri=_text(details, "URI"),
+        uri=child_text(details, "URI"),
         persons=_persons(details),
         data_content=_base64(details, "DataContent"),
         doc_content=_base64(details, "DocContent"),
@@ -133,7 +135,7 @@ def issuer_gender(value: str | None) -> Gender | None:
     return Gender(letter) if letter in {"M", "F", "T"} else None
 
 
-def _expect(root: etree._Element, message: str) -> None:
+def expect_root(root: etree._Element, message: str) -> None:
     name = etree.QName(root)
     if name.localname != message or name.namespace not in ACCEPTED_NAMESPACES:
         raise AnswerInvalid(
@@ -143,7 +145,7 @@ def _expect(root: etree._Element, message: str) -> None:
         )
 
 
-def _children(parent: etree._Element, localname: str) -> list[etree._Element]:
+def children(parent: etree._Element, localname: str) -> list[etree._Element]:
     found = []
     for child in parent:
         if not isinstance(child.tag, str):
@@ -154,10 +156,10 @@ def _children(parent: etree._Element, localname: str) -> list[etree._Element]:
     return found
 
 
-def _child(parent: etree._Element | None, localname: str) -> etree._Element | None:
+def child(parent: etree._Element | None, localname: str) -> etree._Element | None:
     if parent is None:
         return None
-    found = _children(parent, localname)
+    found = children(parent, localname)
     if len(found) > 1:
         raise AnswerInvalid(
             AnswerProblem.SHAPE, f"{localname} appears {len(found)} times"
@@ -165,8 +167,8 @@ def _child(parent: etree._Element | None, localname: str) -> etree._Element | No
     return found[0] if found else None
 
 
-def _text(parent: etree._Element | None, localname: str) -> str | None:
-    element = _child(parent, localname)
+def child_text(parent: etree._Element | None, localname: str) -> str | None:
+    element = child(parent, localname)
     if element is None:
         return None
     text = (element.text or "").strip()
@@ -184,7 +186,7 @@ def _status(element: etree._Element) -> PullStatus:
 
 
 def _persons(details: etree._Element | None) -> tuple[IssuerPerson, ...]:
-    persons = _child(_child(details, "IssuedTo"), "Persons")
+    persons = child(child(details, "IssuedTo"), "Persons")
     if persons is None:
         return ()
     return tuple(
@@ -193,13 +195,13 @@ def _persons(details: etree._Element | None) -> tuple[IssuerPerson, ...]:
             dob=issuer_date(person.get("dob")),
             gender=issuer_gender(person.get("gender")),
         )
-        for person in _children(persons, "Person")
+        for person in children(persons, "Person")
         if (person.get("name") or "").strip()
     )
 
 
 def _base64(details: etree._Element | None, localname: str) -> bytes | None:
-    text = _text(details, localname)
+    text = child_text(details, localname)
     if text is None:
         return None
     # Issuers' encoders often wrap base64 in lines; the alphabet is checked.

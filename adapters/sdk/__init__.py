@@ -24,6 +24,7 @@ from adapters.sdk.errors import (
     HolderMismatch,
     InvalidLookup,
     IssuerUnavailable,
+    PullPending,
     RecordNotFound,
 )
 from adapters.sdk.identity import (
@@ -62,6 +63,7 @@ __all__ = [
     "OrganizationType",
     "Person",
     "Photo",
+    "PullPending",
     "RecordNotFound",
     "StandardDocument",
     "build_certificate",

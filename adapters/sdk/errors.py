@@ -6,6 +6,7 @@ The tree, each level meant to be caught::
     ├── InvalidLookup            the resident's lookup input is malformed
     ├── RecordNotFound           the issuer has no such record or URI
     ├── HolderMismatch           the record belongs to someone else
+    ├── PullPending              the issuer will push the document later
     └── IssuerUnavailable        the issuer cannot be reached or failed
 
 The locker maps each to a GraphQL error result with the same code, so an adapter
@@ -13,6 +14,8 @@ must never let another exception escape for a condition it can name.
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 
 class AdapterError(Exception):
@@ -47,7 +50,31 @@ class HolderMismatch(AdapterError):
     code = "HOLDER_MISMATCH"
 
 
+class PullPending(AdapterError):
+    """The issuer has the request and will push the document later.
+
+    DigiLocker issuers answer this with status 9. ``transaction_id`` is the
+    request's, which the issuer's push may name when it comes. Not a failure:
+    the locker neither retries it nor counts it against the issuer.
+    """
+
+    code = "PULL_PENDING"
+
+    def __init__(self, message: str, *, transaction_id: str = "") -> None:
+        super().__init__(message)
+        self.transaction_id = transaction_id
+
+
 class IssuerUnavailable(AdapterError):
-    """The issuer's service is down, too slow, or answered nonsense."""
+    """The issuer's service is down, too slow, or answered nonsense.
+
+    Two class attributes tell the locker how to take it: ``worth_retrying``
+    (asking again at once may get another answer: a dropped connection yes, an
+    answer the adapter refused to trust no) and ``issuer_failed`` (the issuer
+    is at fault, so it counts towards its circuit breaker). Subclass to say
+    otherwise; both are true here.
+    """
 
     code = "ISSUER_UNAVAILABLE"
+    worth_retrying: ClassVar[bool] = True
+    issuer_failed: ClassVar[bool] = True

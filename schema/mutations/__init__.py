@@ -9,6 +9,7 @@ from schema.mutations.admin import AdminMutations
 from schema.mutations.consents import ConsentMutations
 from schema.mutations.documents import DocumentMutations
 from schema.mutations.identity import IdentityMutations
+from schema.mutations.issuers import IssuerMutations
 from schema.mutations.recovery import RecoveryMutations
 from schema.mutations.security import SecurityMutations
 from schema.mutations.uploads import UploadMutations
@@ -24,5 +25,6 @@ class Mutation(
     UploadMutations,
     AdminMutations,
     ConsentMutations,
+    IssuerMutations,
 ):
     pass

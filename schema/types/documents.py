@@ -51,6 +51,12 @@ class DocumentContent:
     rendered_at: datetime = strawberry.field(
         description="When the locker last fetched it from the issuer."
     )
+    stale: bool = strawberry.field(
+        description="True when the issuer cannot answer now and this is the "
+        "locker's earlier copy, made at `renderedAt`: the issuer may have changed "
+        "the document or its status since. Served only for issuers that allow it, "
+        "and only to the resident; otherwise the answer is `ISSUER_UNAVAILABLE`."
+    )
     xml: str = strawberry.field(
         description="The certificate XML with its enveloped XML signature, exactly "
         "as signed: verify these bytes, do not re-serialise them."
@@ -68,6 +74,7 @@ class DocumentContent:
             valid_from=content.valid_from,
             expiry_date=content.expiry_date,
             rendered_at=content.rendered_at,
+            stale=content.stale,
             xml=content.xml.decode("utf-8"),
             pdf=DownloadLink.of(pdf),
         )
@@ -89,6 +96,9 @@ class IssuedDocument:
     doc_type: str = strawberry.field(description="Its doc type code.")
     name: str = strawberry.field(description="Its title, e.g. Class XII Marksheet.")
     pulled_at: datetime = strawberry.field(description="When it entered the locker.")
+    pushed: bool = strawberry.field(
+        description="The issuer pushed it (rather than the resident pulling it)."
+    )
     row: strawberry.Private[IssuedDocumentRow]
 
     @classmethod
@@ -99,6 +109,7 @@ class IssuedDocument:
             doc_type=row.doc_type,
             name=row.name,
             pulled_at=row.pulled_at,
+            pushed=row.source == "push",
             row=row,
         )
 
@@ -109,7 +120,7 @@ class IssuedDocument:
 
     @strawberry.field(
         description="The signed XML and a link to the signed PDF, fetched from the "
-        "issuer (or the locker's short-lived cache)."
+        "issuer (or the locker's short-lived cache; see `stale`)."
     )
     async def content(self, info: Info[LockerContext, None]) -> DocumentContentResult:
         link = resolvers.pdf_link(info.context, self.row)

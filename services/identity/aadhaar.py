@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from stdnum.exceptions import ValidationError
@@ -68,6 +69,9 @@ class IdentityService:
         self.security = security
         self._key = settings.secret_key.get_secret_value().encode()
         self._box = SecretBox.from_base64(settings.aadhaar_key.get_secret_value())
+        #: Called with the account once a link is made (pushed documents wait
+        #: for it); the container adds them.
+        self.after_link: list[Callable[[Account], Awaitable[object]]] = []
 
     async def start_link(
         self, account: Account, aadhaar: str, *, client_address: str | None = None
@@ -183,6 +187,8 @@ class IdentityService:
             setattr(account, name, value)
         logger.info("Aadhaar linked", extra={"account_id": str(account.id)})
         await self._record_link(account, mask_aadhaar(number[-4:]), client)
+        for hook in self.after_link:
+            await hook(account)
 
         return account
 
@@ -260,8 +266,12 @@ class IdentityService:
 
         return number, number_hash, sealed
 
-    def _hash(self, number: str) -> str:
+    def aadhaar_hash(self, number: str) -> str:
+        """The keyed hash a valid 12-digit number is looked up by."""
         return keyed_hash(self._key, number, purpose="aadhaar")
+
+    def _hash(self, number: str) -> str:
+        return self.aadhaar_hash(number)
 
     def _transaction_hash(self, transaction_id: str) -> str:
         return keyed_hash(self._key, transaction_id, purpose="ekyc-transaction")

@@ -11,13 +11,12 @@ anything. The table then says, for each caller, ``ok`` (the probe's
 Callers: nobody (no token); residents A (Rohan, who holds the documents and
 gave the consents) and B (Aarav); a requester holding a token for A's active
 consent, one for a consent A revoked, one for a consent whose time ran out;
-and an issuer, which has no GraphQL credential yet: it sends its API-key-like
-secret as a bearer token and must be treated as nobody.
+and an issuer with its issuer token (``olis_…``), which may push documents and
+is otherwise treated as nobody.
 """
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -50,12 +49,13 @@ CODES = {
     "EXP": "CONSENT_EXPIRED",
     "CNF": "CONSENT_NOT_FOUND",
     "DNF": "DOCUMENT_NOT_FOUND",
+    "IO": "ISSUERS_ONLY",
 }
 
 # ok: let through (answers the probe's `allowed`); NA: NOT_AUTHENTICATED;
 # NFR: NOT_FOR_REQUESTERS; RO: REQUESTERS_ONLY; REV: CONSENT_REVOKED;
 # EXP: CONSENT_EXPIRED;
-# CNF: CONSENT_NOT_FOUND; DNF: DOCUMENT_NOT_FOUND.
+# CNF: CONSENT_NOT_FOUND; DNF: DOCUMENT_NOT_FOUND; IO: ISSUERS_ONLY.
 MATRIX = """
 field                    nobody  A    B    requester  revoked  expired  issuer
 issuers                  ok      ok   ok   ok         ok       ok       ok
@@ -92,6 +92,7 @@ requestEsign             NA      ok   ok   NFR        NFR      NFR      NA
 confirmEsign             NA      ok   ok   NFR        NFR      NFR      NA
 revokeConsent            NA      ok   CNF  NFR        NFR      NFR      NA
 registerRequester        NA      NA   NA   NFR        NFR      NFR      NA
+pushDocuments            NA      IO   IO   NFR        NFR      NFR      ok
 logOut                   NA      ok   ok   NFR        NFR      NFR      NA
 """
 """Rows run in this order: ``logOut`` ends the residents' sessions, so it is last."""
@@ -251,6 +252,13 @@ PROBES = {
         f'docTypes: ["HSCER"]}}) {{ {ANSWER} }} }}',
         "RequesterRegistered",
     ),
+    # An issuer let through is refused the deliberately invalid Aadhaar number.
+    "pushDocuments": Probe(
+        'mutation { pushDocuments(documents: [{aadhaar: "1234", '
+        'uri: "in.gov.cbse-HSCER-7712345", docType: "HSCER", action: ADD}]) '
+        f"{{ {ANSWER} }} }}",
+        "PushRefusal",
+    ),
     "logOut": Probe(f"mutation {{ logOut {{ {ANSWER} }} }}", "LoggedOut"),
 }
 
@@ -307,8 +315,9 @@ def test_every_root_field_and_mutation_has_a_row() -> None:
     assert set(PROBES) == _schema_fields()
 
 
-def test_an_issuers_secret_gets_exactly_what_nobody_gets() -> None:
-    assert all(cells["issuer"] == cells["nobody"] for _, cells in _rows())
+def test_an_issuers_token_gets_what_nobody_gets_except_pushing() -> None:
+    differ = {field for field, c in _rows() if c["issuer"] != c["nobody"]}
+    assert differ == {"pushDocuments"}
 
 
 @pytest.fixture
@@ -338,7 +347,7 @@ async def callers(
         "requester": active.token,
         "revoked": revoked.token,
         "expired": expired.token,
-        "issuer": "cbse-pull-api-" + secrets.token_hex(24),
+        "issuer": (await services.issuer_tokens.issue("in.gov.cbse")).token,
         "revoked_consent": str(to_revoke.id),
     }
 

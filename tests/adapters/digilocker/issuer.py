@@ -103,9 +103,23 @@ class SigningIdentity:
     certificate: x509.Certificate
 
 
+@dataclass(frozen=True)
+class PushEntry:
+    """One URI the board pushes: whose (by Aadhaar) and what to do (A, U, D)."""
+
+    record: Marksheet
+    aadhaar: str
+    action: str = "A"
+    name: str = ""
+
+
 @dataclass
 class BoardService:
-    """The board's Pull URI service; change its fields between requests."""
+    """The board's Pull URI service; change its fields between requests.
+
+    A withheld (``pending``) result answers status 9 until its URI is in
+    ``released``; ``push_request`` writes the push the board then sends.
+    """
 
     api_key: str = API_KEY
     style: AnswerStyle = AnswerStyle.UNQUALIFIED
@@ -123,6 +137,7 @@ class BoardService:
     received: list[Received] = field(default_factory=list)
     external_entity_hits: int = 0
     sent_certificates: list[bytes] = field(default_factory=list)
+    released: set[str] = field(default_factory=set)
     _released: threading.Event = field(default_factory=threading.Event)
 
     def app(self) -> Starlette:
@@ -203,13 +218,20 @@ class BoardService:
         record = _find(received.details)
         if record is None:
             return self._envelope("PullURIResponse", received, status="0")
-        if record.pending:
+        if record.pending and record.uri not in self.released:
             return self._envelope("PullURIResponse", received, status="9")
         return self._envelope("PullURIResponse", received, status="1", record=record)
 
     def _pull_doc_answer(self, received: Received) -> bytes:
         uri = received.details.get("URI", "")
-        record = next((r for r in RECORDS if r.uri == uri and not r.pending), None)
+        record = next(
+            (
+                r
+                for r in RECORDS
+                if r.uri == uri and (not r.pending or r.uri in self.released)
+            ),
+            None,
+        )
         if record is None:
             return self._envelope("PullDocResponse", received, status="0")
         return self._envelope("PullDocResponse", received, status="1", record=record)
@@ -258,6 +280,47 @@ class BoardService:
         etree.SubElement(details, qualify("DataContent")).text = _wrapped_base64(
             certificate
         )
+
+    def push_request(
+        self,
+        *entries: PushEntry,
+        sent_at: datetime.datetime | None = None,
+        api_key: str | None = None,
+    ) -> tuple[bytes, dict[str, str]]:
+        """A ``PushUriRequest`` for ``entries`` and its signed headers."""
+        moment = sent_at or datetime.datetime.now(datetime.UTC)
+        india = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
+        root = etree.Element(
+            "PushUriRequest",
+            ver="1.0",
+            ts=moment.astimezone(india).strftime("%Y-%m-%dT%H:%M:%S+05:30"),
+            txn=f"MSB-PUSH-{moment.strftime('%Y%m%d%H%M%S%f')}",
+            orgId=ORG_ID,
+        )
+        for entry in entries:
+            details = etree.SubElement(root, "UriDetails")
+            values = {
+                "Aadhaar": entry.aadhaar,
+                "URI": entry.record.uri,
+                "DocType": entry.record.doc_type,
+                "DocName": entry.name or f"HSC Marksheet {entry.record.year}",
+                "DocId": entry.record.seat_number + entry.record.year,
+                "IssuedOn": "28-05-" + entry.record.year,
+                "ValidFrom": "28-05-" + entry.record.year,
+                "ValidTo": "",
+                "Action": entry.action,
+            }
+            for tag, value in values.items():
+                etree.SubElement(details, tag).text = value
+        body = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+        digest = hmac.new(
+            (api_key or self.api_key).encode(), body, hashlib.sha256
+        ).digest()
+        headers = {
+            "Content-Type": "application/xml",
+            "x-digilocker-hmac": base64.b64encode(digest).decode(),
+        }
+        return body, headers
 
     def certificate_of(self, record: Marksheet) -> bytes:
         """The board's certificate XML for ``record``, signed when a signer is set."""

@@ -109,7 +109,47 @@ SAYALI = Marksheet(
     subjects=(),
     pending=True,  # result withheld for verification: the board answers 9
 )
-RECORDS = (AARTI, OMKAR, SAYALI)
+# Two candidates who are also sandbox eKYC residents, for journeys through the
+# locker's API: Ananya's result is out, Kavya's is withheld until the board
+# pushes it.
+ANANYA = Marksheet(
+    doc_type="HSCER",
+    seat_number="P250641",
+    year="2025",
+    name="Ananya Iyer",
+    dob="18-06-2007",
+    gender="F",
+    mother_name="Lakshmi",
+    school="Fergusson College Junior College, Shivajinagar",
+    school_code="11.01.003",
+    division="Pune",
+    subjects=tuple(
+        Subject(code, name, marks)
+        for (code, name), marks in zip(
+            HSC_SUBJECTS, (82, 75, 94, 88, 86, 91), strict=True
+        )
+    ),
+)
+KAVYA = Marksheet(
+    doc_type="HSCER",
+    seat_number="L240889",
+    year="2024",
+    name="Kavya Reddy",
+    dob="25-08-2006",
+    gender="F",
+    mother_name="Padmavathi",
+    school="Sant Gadge Maharaj Junior College, Latur",
+    school_code="33.04.012",
+    division="Latur",
+    subjects=tuple(
+        Subject(code, name, marks)
+        for (code, name), marks in zip(
+            HSC_SUBJECTS, (71, 83, 68, 74, 77, 80), strict=True
+        )
+    ),
+    pending=True,
+)
+RECORDS = (AARTI, OMKAR, SAYALI, ANANYA, KAVYA)
 EXAMINATIONS = {
     "HSCER": "HIGHER SECONDARY CERTIFICATE EXAMINATION",
     "SSCER": "SECONDARY SCHOOL CERTIFICATE EXAMINATION",

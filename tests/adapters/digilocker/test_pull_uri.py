@@ -150,7 +150,7 @@ async def test_a_withheld_result_is_pending_with_the_transaction_to_await(
             SAYALI_IDENTITY,
         )
 
-    assert raised.value.code == "ISSUER_UNAVAILABLE"
+    assert raised.value.code == "PULL_PENDING"
     assert raised.value.transaction_id == board.received[0].attributes["txn"]
     assert "will send it" in raised.value.message
 
