@@ -145,8 +145,8 @@ def create_app(
             Middleware(
                 BodySizeLimit,
                 max_bytes=settings.max_request_bytes,
-                # Both stream their bodies and bound them themselves.
-                exempt_prefixes=("/uploads/", "/verify"),
+                # These stream their bodies and bound them themselves.
+                exempt_prefixes=("/uploads/", "/verify", "/issuers/"),
             ),
         ],
     )

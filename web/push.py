@@ -27,6 +27,7 @@ from adapters.digilocker.errors import AnswerInvalid
 from adapters.digilocker.protocol import HMAC_HEADER, hmac_matches
 from adapters.digilocker.push import (
     MOST_PUSH_BYTES,
+    MOST_PUSHED_URIS,
     PushRequest,
     push_response,
     read_push_request,
@@ -35,7 +36,7 @@ from adapters.digilocker.push import (
     PushAction as WireAction,
 )
 from services.container import Services
-from services.errors import LockerError, PushRefused
+from services.errors import FileTooLarge, LockerError, PushRefused
 from services.pushes import PushAction, PushItem
 from web.verify import read_bounded_body
 
@@ -63,8 +64,16 @@ async def push_uri(request: Request) -> Response:
         )
     try:
         body = await read_bounded_body(request, MOST_PUSH_BYTES)
+    except FileTooLarge:
+        return _refusal(
+            413,
+            "",
+            "PUSH_TOO_LARGE",
+            f"A push is at most {MOST_PUSH_BYTES:,} bytes: send at most "
+            f"{MOST_PUSHED_URIS} URIs in one request.",
+        )
     except LockerError as error:
-        return _refusal(413, "", error.code, error.message)
+        return _refusal(400, "", error.code, error.message)
     if not hmac_matches(api_key, body, request.headers.get(HMAC_HEADER)):
         logger.warning("Push by issuer %s refused: HMAC does not match", issuer_id)
         return _refusal(

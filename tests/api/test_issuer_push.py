@@ -292,6 +292,19 @@ async def test_hostile_or_malformed_xml_is_refused(
         assert _errors(etree.fromstring(response.content)) == [("0", "MALFORMED_PUSH")]
 
 
+async def test_a_push_over_the_size_bound_is_refused_unread(
+    client: httpx.AsyncClient, board: BoardService
+) -> None:
+    body = b"<PushUriRequest>" + b" " * 300_000 + b"</PushUriRequest>"
+    _, headers = board.push_request()
+    headers["x-digilocker-hmac"] = _hmac(body)
+
+    response = await client.post(PUSH_URL, content=body, headers=headers)
+
+    assert response.status_code == 413
+    assert _errors(etree.fromstring(response.content)) == [("0", "PUSH_TOO_LARGE")]
+
+
 async def test_one_bad_uri_refuses_the_whole_push(
     api: Api, client: httpx.AsyncClient, board: BoardService, clock: FrozenClock
 ) -> None:
