@@ -50,6 +50,9 @@ def serve(settings: Settings) -> int:
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
+    if (unloadable := _issuers_problem(settings)) is not None:
+        print(f"refusing to start: {unloadable}", file=sys.stderr)
+        return 2
 
     uvicorn.run(
         "app:create_app",
@@ -61,6 +64,23 @@ def serve(settings: Settings) -> int:
         proxy_headers=False,
     )
     return 0
+
+
+def _issuers_problem(settings: Settings) -> str | None:
+    """Why the issuers cannot be loaded as configured, in a line; None if they can.
+
+    Checked before the server starts, so that a mistake in the issuers file
+    or an adapter package reads as one line, not a traceback per worker.
+    """
+    from adapters.digilocker import ConfigError
+    from adapters.registry import RegistryError
+    from services.container import registry_from_settings
+
+    try:
+        registry_from_settings(settings)
+    except (ConfigError, RegistryError) as error:
+        return str(error)
+    return None
 
 
 def migrate(settings: Settings) -> int:
@@ -408,9 +428,9 @@ def new_adapter(settings: Settings, arguments: argparse.Namespace) -> int:
     for path in written:
         print(f"  {path.relative_to(directory)}")
     print(
-        f"Next: run its tests (cd {directory} && python -m pytest), make it read "
-        f"your records, then pip install {directory} into the locker's "
-        "environment and restart the locker. See docs/adapters.md."
+        f"Next: run its tests (.venv/bin/python -m pytest {directory}), make it "
+        f"read your records, then .venv/bin/pip install {directory} and restart "
+        "the locker. See docs/adapters.md."
     )
     return 0
 

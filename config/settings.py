@@ -177,11 +177,12 @@ class Settings(BaseSettings):
         "later one doubles, and the wait is drawn at random below it (jitter).",
     )
     issuer_circuit_failures: int = Field(
-        5,
+        10,
         ge=1,
-        description="Failed calls to one issuer in a row after which the locker "
-        "stops calling it for `issuer_circuit_cooldown_seconds` and answers "
-        "`ISSUER_UNAVAILABLE` at once (counted in each server process).",
+        description="Failed tries of one issuer in a row (each retry counts) after "
+        "which the locker stops calling it for `issuer_circuit_cooldown_seconds` "
+        "and answers `ISSUER_UNAVAILABLE` at once (counted in each server "
+        "process).",
     )
     issuer_circuit_cooldown_seconds: int = Field(
         30,

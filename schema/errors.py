@@ -211,6 +211,11 @@ class ErrorCode(enum.Enum):
     ISSUERS_ONLY = strawberry.enum_value(
         "ISSUERS_ONLY", description="Only an issuer's token can do this."
     )
+    PUSHES_NOT_ACCEPTED = strawberry.enum_value(
+        "PUSHES_NOT_ACCEPTED",
+        description="This issuer's adapter cannot fetch a document by its URI, so "
+        "pushed URIs could never be read.",
+    )
     PUSH_REFUSED = strawberry.enum_value(
         "PUSH_REFUSED",
         description="Nothing of the push was applied; `PushRefusal.problems` says "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,8 @@ from services.storage import LocalObjectStore
 from services.uploads.attest import SelfAttestation
 from services.uploads.service import UploadService
 from services.verification import DocumentVerifier
+
+logger = logging.getLogger(__name__)
 
 SANDBOX_RESIDENTS = Path(__file__).parent / "identity" / "sandbox_residents.json"
 
@@ -116,8 +119,15 @@ def registry_from_settings(settings: Settings) -> AdapterRegistry:
     """The built-in and installed adapters, and the configured DigiLocker issuers."""
     registry = AdapterRegistry.discover()
     if settings.issuers_file is not None:
-        for config in read_config_file(settings.issuers_file):
+        configs = read_config_file(settings.issuers_file)
+        for config in configs:
             registry.add(digilocker_adapter(config), origin=str(settings.issuers_file))
+        logger.info(
+            "Loaded %d DigiLocker-compatible issuers from %s: %s",
+            len(configs),
+            settings.issuers_file,
+            ", ".join(config.issuer_id for config in configs),
+        )
     return registry
 
 

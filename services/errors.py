@@ -288,6 +288,12 @@ class IssuersOnly(LockerError):
     code = "ISSUERS_ONLY"
 
 
+class PushesNotAccepted(LockerError):
+    """This issuer's documents cannot be fetched by URI, so pushes are refused."""
+
+    code = "PUSHES_NOT_ACCEPTED"
+
+
 class PushRefused(LockerError):
     """A push was refused as a whole; ``problems`` says what was wrong with what.
 

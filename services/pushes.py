@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import enum
 import logging
-import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -43,16 +42,18 @@ from services.errors import (
     InvalidArgument,
     InvalidUri,
     LockerError,
+    PushesNotAccepted,
     PushRefused,
     UnknownDocType,
     UnknownIssuer,
 )
 from services.locker import Locker
+from services.uploads.names import clean_text
 
 logger = logging.getLogger(__name__)
 
 MOST_PUSHED_URIS = 100
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_APPLY_ATTEMPTS = 5
 _MOST_NAME_CHARACTERS = 200
 
 
@@ -124,6 +125,12 @@ class PushService:
         adapter = self._registry.get(issuer_id)
         if adapter is None:
             raise UnknownIssuer("No issuer with this id serves this locker.")
+        if not adapter.accepts_pushes:
+            raise PushesNotAccepted(
+                f"{adapter.name} cannot send a document by its URI, so a pushed "
+                "URI could never be read; its adapter must fetch by URI (for a "
+                "DigiLocker-compatible issuer: configure pull_doc_url)."
+            )
         declared = {spec.code: spec.name for spec in adapter.doc_types}
 
         checked: list[_Checked] = []
@@ -136,9 +143,18 @@ class PushService:
         if problems:
             raise PushRefused(problems)
 
-        async with in_transaction():
-            for entry in checked:
-                await self._apply(issuer_id, entry)
+        for attempt in range(1, _APPLY_ATTEMPTS + 1):
+            try:
+                async with in_transaction():
+                    for entry in checked:
+                        await self._apply(issuer_id, entry)
+                break
+            except IntegrityError:
+                # A push of the same URI for the same holder committed first;
+                # this one applies on top of it.
+                if attempt == _APPLY_ATTEMPTS:
+                    raise
+                logger.info("Push by %s raced another; applying again", issuer_id)
         if any(entry.item.action is not PushAction.ADD for entry in checked):
             await self._locker.forget_renditions(
                 {
@@ -194,9 +210,9 @@ class PushService:
             ) from None
         try:
             parsed = DocumentUri.parse(item.uri.strip())
-        except ValueError as error:
+        except ValueError:
             raise InvalidUri(
-                f"This is not a document URI (IssuerId-DocType-DocId): {error}",
+                "This is not a document URI (IssuerId-DocType-DocId).",
                 field="uri",
             ) from None
         if parsed.issuer_id != issuer_id:
@@ -210,7 +226,12 @@ class PushService:
                 f"declared: {', '.join(sorted(declared))}.",
                 field="docType",
             )
-        name = _CONTROL.sub(" ", item.name).strip()[:_MOST_NAME_CHARACTERS]
+        name = clean_text(item.name)
+        if len(name) > _MOST_NAME_CHARACTERS:
+            raise InvalidArgument(
+                f"A document name is at most {_MOST_NAME_CHARACTERS} characters.",
+                field="name",
+            )
 
         return _Checked(
             item=item,

@@ -5,14 +5,16 @@ the locker's own pull requests: the ``x-digilocker-hmac`` header is base64 of
 HMAC-SHA256 over the raw body, keyed with the API key configured for the
 issuer (either base64 reading of the digest is accepted). The request's ``ts``
 must be within ``FRESHNESS`` of the locker's clock, so a recorded push cannot
-be replayed later to undo a newer one.
+be replayed later to undo a newer one; within that time each ``txn`` is
+accepted once.
 
 The answer is a ``PushUriResponse``: ``Status="1"`` when every URI was applied,
 ``Status="0"`` with an ``Errors`` list (position, stable code, sentence) when
 nothing was, with an HTTP status that says the same (400 malformed, 401 bad
-signature or stale ``ts``, 404 unknown issuer, 413 too large, 422 refused
-URIs). Whether an Aadhaar number has an account here is never said. Neither
-the body nor an Aadhaar number is ever logged.
+signature or stale ``ts``, 404 unknown issuer, 409 a ``txn`` seen before,
+413 too large, 422 refused URIs or an issuer that cannot take pushes).
+Whether an Aadhaar number has an account here is never said. Neither the body
+nor an Aadhaar number is ever logged.
 """
 
 from __future__ import annotations
@@ -38,11 +40,13 @@ from adapters.digilocker.push import (
 from services.container import Services
 from services.errors import FileTooLarge, LockerError, PushRefused
 from services.pushes import PushAction, PushItem
+from services.ratelimit import Limit
 from web.verify import read_bounded_body
 
 logger = logging.getLogger(__name__)
 
 FRESHNESS = timedelta(minutes=15)
+_ONE_PUSH_PER_TXN = Limit.moving_window(1, 2 * int(FRESHNESS.total_seconds()))
 _ACTIONS = {
     WireAction.ADD: PushAction.ADD,
     WireAction.UPDATE: PushAction.UPDATE,
@@ -92,6 +96,14 @@ async def push_uri(request: Request) -> Response:
     stale = _stale(pushed.timestamp, services)
     if stale is not None:
         return _refusal(401, pushed.transaction_id, "STALE_REQUEST", stale)
+    if not await _first_sight(services, issuer_id, pushed.transaction_id):
+        logger.warning("Push by issuer %s refused: txn seen before", issuer_id)
+        return _refusal(
+            409,
+            pushed.transaction_id,
+            "REPLAYED_REQUEST",
+            "This txn was pushed already; give every push a txn of its own.",
+        )
 
     try:
         await services.pushes.push(issuer_id, _items(pushed))
@@ -103,7 +115,21 @@ async def push_uri(request: Request) -> Response:
                 [(position, e.code, e.message) for position, e in refused.problems],
             ),
         )
+    except LockerError as error:
+        return _refusal(422, pushed.transaction_id, error.code, error.message)
     return _xml(200, push_response(pushed.transaction_id))
+
+
+async def _first_sight(services: Services, issuer_id: str, transaction_id: str) -> bool:
+    """Whether this is the first push of ``transaction_id`` by the issuer lately.
+
+    Counted by the rate limiter (shared through Redis when ``REDIS_URL`` is
+    set), for as long as ``ts`` keeps a push fresh: after that, ``ts`` refuses
+    a replay on its own.
+    """
+    limiter = services.limiter
+    key = limiter.key("push:txn", f"{issuer_id}:{transaction_id}")
+    return await limiter.hit(key, _ONE_PUSH_PER_TXN)
 
 
 def _items(pushed: PushRequest) -> list[PushItem]:

@@ -47,6 +47,7 @@ def digilocker_adapter(
         doc_types: ClassVar[tuple[DocTypeSpec, ...]] = client.doc_types
         call_timeout_seconds: ClassVar[float] = config.call_timeout
         stale_copy_seconds: ClassVar[int] = config.stale_copy_lifetime
+        accepts_pushes: ClassVar[bool] = config.uses_pull_doc
         #: The issuer's config; its API key also checks the URIs it pushes.
         digilocker_config: ClassVar[DigiLockerIssuerConfig] = config
 

@@ -133,7 +133,13 @@ class PullUriClient:
         self, url: str, uri: str, doc_type: IssuerDocType
     ) -> DigiLockerDocument:
         request = protocol.pull_doc_request(self.config, uri)
-        answer = await self._exchange(url, request, "PullDocResponse")
+        try:
+            answer = await self._exchange(url, request, "PullDocResponse")
+        except RecordNotFound:
+            raise RecordNotFound(
+                f"{self.config.name} no longer has this document; it may have "
+                "been withdrawn."
+            ) from None
         if answer.uri is not None and answer.uri != uri:
             raise AnswerInvalid(
                 AnswerProblem.FOREIGN_URI, "PullDocResponse names another URI"

@@ -37,6 +37,7 @@ _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 _MOST_RESPONSE_BYTES = 50_000_000
 _FEWEST_RESPONSE_BYTES = 1_024
 _TEN_YEARS_SECONDS = 10 * 365 * 24 * 3600
+_LONGEST_TIMEOUT_SECONDS = 120
 
 
 class RequestNamespace(enum.StrEnum):
@@ -101,6 +102,12 @@ class IssuerLookupField:
             )
         if not self.date:
             _check_pattern(self.name, self.pattern)
+            shown = self.example.upper() if self.uppercase else self.example
+            if re.fullmatch(self.pattern, shown) is None:
+                raise ValueError(
+                    f"lookup field {self.name}: example {self.example!r} does not "
+                    "match its own pattern (residents are shown it as a hint)"
+                )
 
     def spec(self) -> LookupField:
         """The SDK field that validates what the resident typed."""
@@ -263,8 +270,11 @@ class DigiLockerIssuerConfig:
             self.read_timeout_seconds,
             self.total_timeout_seconds,
         )
-        if any(seconds <= 0 for seconds in timeouts):
-            raise ValueError("timeouts must be positive numbers of seconds")
+        if any(not 0 < seconds <= _LONGEST_TIMEOUT_SECONDS for seconds in timeouts):
+            raise ValueError(
+                "timeouts must be positive numbers of seconds, at most "
+                f"{_LONGEST_TIMEOUT_SECONDS} (a resident is waiting)"
+            )
         if self.stale_copy_seconds is not None and self.stale_copy_seconds < 0:
             raise ValueError("stale_copy_seconds must not be negative")
         if (
@@ -296,6 +306,11 @@ def _check_url(key: str, url: str) -> None:
         parsed = httpx.URL(url)
     except httpx.InvalidURL:
         raise ValueError(f"{key} {url!r} is not a URL") from None
+    if parsed.userinfo:
+        raise ValueError(
+            f"{key} must not carry a user name or password; the API key "
+            "authenticates requests"
+        )
     loopback = parsed.scheme == "http" and parsed.host in _LOOPBACK_HOSTS
     if not (parsed.scheme == "https" and parsed.host) and not loopback:
         raise ValueError(

@@ -44,6 +44,7 @@ from adapters.sdk import CertificateInvalid, safe_parse
 
 MOST_PUSHED_URIS = 100
 MOST_PUSH_BYTES = 256_000
+MOST_TRANSACTION_ID_CHARACTERS = 64
 
 
 class PushAction(enum.StrEnum):
@@ -96,8 +97,16 @@ def read_push_request(body: bytes) -> PushRequest:
             f"{MOST_PUSHED_URIS} are accepted in one request",
         )
 
+    transaction_id = (root.get("txn") or "").strip()
+    if not transaction_id or len(transaction_id) > MOST_TRANSACTION_ID_CHARACTERS:
+        raise AnswerInvalid(
+            AnswerProblem.SHAPE,
+            "PushUriRequest needs a txn of its own, at most "
+            f"{MOST_TRANSACTION_ID_CHARACTERS} characters",
+        )
+
     return PushRequest(
-        transaction_id=(root.get("txn") or "").strip()[:64],
+        transaction_id=transaction_id,
         timestamp=(root.get("ts") or "").strip()[:40],
         uris=tuple(
             _pushed_uri(element, position)

@@ -37,8 +37,9 @@ class IssuerAdapter(abc.ABC):
     ``find`` and ``fetch``. An adapter is constructed once, with no arguments, and
     shared by every request: keep it free of per-request state.
 
-    Two optional class attributes tune how the locker calls the issuer:
-    ``call_timeout_seconds`` and ``stale_copy_seconds`` (below).
+    Optional class attributes tune how the locker calls the issuer:
+    ``call_timeout_seconds``, ``stale_copy_seconds`` and ``accepts_pushes``
+    (below).
     """
 
     issuer_id: ClassVar[str]
@@ -52,6 +53,9 @@ class IssuerAdapter(abc.ABC):
     #: How long after it was made a copy of a document may still be served,
     #: marked stale, while the issuer cannot answer; ``0`` never serves one.
     stale_copy_seconds: ClassVar[int] = 0
+    #: Whether the issuer may push URIs into residents' lockers: only an
+    #: adapter whose ``fetch`` can read any of its URIs should say yes.
+    accepts_pushes: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

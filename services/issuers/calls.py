@@ -86,7 +86,7 @@ class CallPolicy:
 
     attempts: int = 3
     first_wait_seconds: float = 0.5
-    failure_threshold: int = 5
+    failure_threshold: int = 10
     cooldown_seconds: float = 30.0
 
     @classmethod

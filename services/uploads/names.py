@@ -45,7 +45,7 @@ def clean_display_name(name: str) -> str:
     extension. A name left empty, or only dots, is refused.
     """
     last_component = _PATH_SEPARATORS.split(name)[-1]
-    cleaned = _clean_text(last_component).lstrip(". ")
+    cleaned = clean_text(last_component).lstrip(". ")
     if not _has_visible_text(cleaned):
         raise InvalidFileName(
             "The file name is empty once unusable characters are removed; "
@@ -71,7 +71,7 @@ def clean_folder(folder: str) -> str:
             "Folder names are separated by “/”; remove the “\\”.", field="folder"
         )
 
-    segments = [_clean_text(segment) for segment in folder.split("/")]
+    segments = [clean_text(segment) for segment in folder.split("/")]
     segments = [segment for segment in segments if _has_visible_text(segment)]
 
     for segment in segments:
@@ -108,7 +108,7 @@ def content_disposition(name: str, *, inline: bool = False) -> str:
     and the browser names the file from the URL.
     """
     disposition = "inline" if inline else "attachment"
-    visible = _clean_text(name)
+    visible = clean_text(name)
     if not _has_visible_text(visible):
         return disposition
     fallback = _ascii_fallback(visible)
@@ -145,7 +145,7 @@ def _split_extension(name: str) -> tuple[str, str]:
     return name, ""
 
 
-def _clean_text(text: str) -> str:
+def clean_text(text: str) -> str:
     """NFC text with whitespace runs as one space, control and format chars gone."""
     kept = "".join(
         " " if character.isspace() else character

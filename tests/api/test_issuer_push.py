@@ -8,6 +8,7 @@ through their Aadhaar numbers.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -290,6 +291,79 @@ async def test_hostile_or_malformed_xml_is_refused(
 
         assert response.status_code == 400
         assert _errors(etree.fromstring(response.content)) == [("0", "MALFORMED_PUSH")]
+
+
+async def test_a_recorded_push_cannot_be_sent_again(
+    api: Api, client: httpx.AsyncClient, board: BoardService, clock: FrozenClock
+) -> None:
+    await api.new_resident("9822104480", "kavya.replay", aadhaar_of="Kavya Reddy")
+    board.released.add(KAVYA.uri)
+    added, added_headers = board.push_request(
+        PushEntry(KAVYA, KAVYA_AADHAAR), sent_at=clock.now()
+    )
+    deleted, deleted_headers = board.push_request(
+        PushEntry(KAVYA, KAVYA_AADHAAR, "D"), sent_at=clock.now()
+    )
+    assert (
+        await client.post(PUSH_URL, content=added, headers=added_headers)
+    ).is_success
+    assert (
+        await client.post(PUSH_URL, content=deleted, headers=deleted_headers)
+    ).is_success
+    status, _ = await _push(client, board, clock, PushEntry(KAVYA, KAVYA_AADHAAR))
+    assert status == 200  # the board adds it again, in a push of its own
+
+    replayed = await client.post(PUSH_URL, content=deleted, headers=deleted_headers)
+
+    assert replayed.status_code == 409
+    assert _errors(etree.fromstring(replayed.content)) == [("0", "REPLAYED_REQUEST")]
+    assert [d["uri"] for d in await _locker(api)] == [KAVYA.uri]
+
+
+@pytest.mark.parametrize("pull_doc", [False])
+async def test_an_issuer_that_cannot_fetch_by_uri_is_refused_pushes(
+    client: httpx.AsyncClient, board: BoardService, clock: FrozenClock
+) -> None:
+    status, answer = await _push(client, board, clock, PushEntry(KAVYA, KAVYA_AADHAAR))
+
+    assert (status, _errors(answer)) == (422, [("0", "PUSHES_NOT_ACCEPTED")])
+
+
+async def test_pushed_names_are_shown_clean_and_bounded(
+    api: Api, client: httpx.AsyncClient, board: BoardService, clock: FrozenClock
+) -> None:
+    await api.new_resident("9822104481", "kavya.names", aadhaar_of="Kavya Reddy")
+    disguised = PushEntry(KAVYA, KAVYA_AADHAAR, name="HSC \u202eFDP.exe\u200b  2024")
+    too_long = PushEntry(ANANYA, KAVYA_AADHAAR, name="M" * 201)
+
+    status, answer = await _push(client, board, clock, disguised, too_long)
+    assert (status, _errors(answer)) == (422, [("2", "INVALID_ARGUMENT")])
+
+    status, _ = await _push(client, board, clock, disguised)
+    assert status == 200
+    assert [d["name"] for d in await _locker(api)] == ["HSC FDP.exe 2024"]
+
+
+async def test_the_same_push_sent_at_once_many_times_is_applied_once(
+    api: Api, client: httpx.AsyncClient
+) -> None:
+    await api.new_resident("9822104482", "kavya.race", aadhaar_of="Kavya Reddy")
+    resident = Api(app_transport=api.app_transport, sms=api.sms, token=api.token)
+    issued = await app_services(client).issuer_tokens.issue(ISSUER_ID)
+    issuer = Api(app_transport=api.app_transport, sms=api.sms, token=issued.token)
+    document = {
+        "aadhaar": KAVYA_AADHAAR,
+        "uri": KAVYA.uri,
+        "docType": "HSCER",
+        "action": "ADD",
+    }
+
+    results = await asyncio.gather(
+        *(issuer(PUSH_DOCUMENTS, documents=[document]) for _ in range(12))
+    )
+
+    assert {r["pushDocuments"]["__typename"] for r in results} == {"PushAccepted"}
+    assert [d["uri"] for d in await _locker(resident)] == [KAVYA.uri]
 
 
 async def test_a_push_over_the_size_bound_is_refused_unread(

@@ -26,6 +26,7 @@ import hmac
 import socket
 import threading
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -294,7 +295,7 @@ class BoardService:
             "PushUriRequest",
             ver="1.0",
             ts=moment.astimezone(india).strftime("%Y-%m-%dT%H:%M:%S+05:30"),
-            txn=f"MSB-PUSH-{moment.strftime('%Y%m%d%H%M%S%f')}",
+            txn=f"MSB-PUSH-{uuid.uuid4().hex[:16]}",
             orgId=ORG_ID,
         )
         for entry in entries:

@@ -107,6 +107,12 @@ def test_a_toml_file_configures_an_issuer_with_key_and_certificate_outside_it(
         ({"api_key": "short"}, "api_key"),
         ({"max_response_bytes": 10}, "max_response_bytes"),
         ({"read_timeout_seconds": 0}, "timeouts"),
+        ({"total_timeout_seconds": 100_000}, "at most 120"),
+        (
+            {"pull_uri_url": "https://msb:hunter2@results.mahahsscboard.example/p"},
+            "user name or password",
+        ),
+        ({"stale_copy_seconds": -1}, "stale_copy_seconds"),
         ({"certificate_pem": "-----BEGIN CERTIFICATE-----\nx\n"}, "certificate_pem"),
         ({"doc_types": []}, "doc_types"),
     ],
@@ -131,6 +137,17 @@ def test_a_lookup_field_may_not_reuse_an_element_the_request_sends() -> None:
     assert "DOB" in str(raised.value)
 
 
+def test_a_lookup_example_must_pass_its_own_pattern() -> None:
+    table = _table()
+    doc_type = table["doc_types"][0]  # type: ignore[index]
+    doc_type["lookup_fields"][0]["example"] = "not-a-seat"
+
+    with pytest.raises(ConfigError) as raised:
+        load_issuer_config(table)
+
+    assert "'not-a-seat' does not match its own pattern" in str(raised.value)
+
+
 def test_a_missing_key_variable_is_named() -> None:
     table = _table(api_key_env="MSBSHSE_DIGILOCKER_API_KEY")
     del table["api_key"]
@@ -153,3 +170,28 @@ def test_two_configs_claiming_one_issuer_id_are_refused_by_the_registry() -> Non
 
     with pytest.raises(RegistryError):
         registry.add(digilocker_adapter(load_issuer_config(_table())), origin="second")
+
+
+def test_the_server_refuses_to_start_on_a_mistake_in_one_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cli
+    from config.settings import Settings
+
+    issuers_file = tmp_path / "issuers.toml"
+    issuers_file.write_text(
+        CONFIG_TOML.replace("org_id", "orgid").replace(
+            'certificate_file = "msbshse.pem"\n', ""
+        )
+    )
+    for name, value in ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings(data_dir=tmp_path, issuers_file=issuers_file)
+
+    assert cli.serve(settings) == 2
+    refusal = capsys.readouterr().err.strip()
+    assert refusal.startswith("refusing to start: in.gov.mahahsscboard:")
+    assert "orgid" in refusal
+    assert len(refusal.splitlines()) == 1
