@@ -17,7 +17,7 @@ from services.errors import (
     RequestersOnly,
     SessionExpired,
 )
-from services.issuer_tokens import is_issuer_token
+from services.issuers.tokens import is_issuer_token
 from services.oauth import RequesterAccess, is_access_token
 from services.security_events import ClientInfo
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resolvers.context import LockerContext
-from services.pushes import PushItem, PushReceipt
+from services.issuers.pushes import PushItem, PushReceipt
 
 
 async def push_documents(

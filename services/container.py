@@ -24,8 +24,9 @@ from services.documents.render import DocumentRenderer
 from services.esign.ca import LockerCA
 from services.identity.aadhaar import IdentityService
 from services.identity.ekyc import SandboxEkycProvider
-from services.issuer_tokens import IssuerTokens
 from services.issuers import CallPolicy, IssuerCalls
+from services.issuers.pushes import PushService
+from services.issuers.tokens import IssuerTokens
 from services.links import DownloadLinks
 from services.locker import Locker
 from services.oauth import TokenService
@@ -38,7 +39,6 @@ from services.objects import (
 )
 from services.objects import LocalObjectStore as LocalUploadStore
 from services.otp import OtpService
-from services.pushes import PushService
 from services.ratelimit import RateLimiter
 from services.recovery import RecoveryService
 from services.requesters import RequesterRegistry

@@ -39,7 +39,7 @@ from adapters.digilocker.push import (
 )
 from services.container import Services
 from services.errors import FileTooLarge, LockerError, PushRefused
-from services.pushes import PushAction, PushItem
+from services.issuers.pushes import PushAction, PushItem
 from services.ratelimit import Limit
 from web.verify import read_bounded_body
 

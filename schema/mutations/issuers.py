@@ -13,8 +13,8 @@ from resolvers import issuers
 from resolvers.context import LockerContext
 from schema.errors import ErrorCode, Problem
 from services.errors import LockerError, PushRefused
-from services.pushes import PushAction as PushActionValue
-from services.pushes import PushItem, PushReceipt
+from services.issuers.pushes import PushAction as PushActionValue
+from services.issuers.pushes import PushItem, PushReceipt
 
 
 @strawberry.enum(description="What to do with a pushed URI.")

@@ -114,8 +114,9 @@ class PushService:
         """Check every item, then apply them all in one transaction.
 
         Raises ``UnknownIssuer`` for an issuer not served here,
-        ``InvalidArgument`` for more than ``MOST_PUSHED_URIS`` items, and
-        ``PushRefused`` naming each bad item; nothing is applied then.
+        ``PushesNotAccepted`` for one whose adapter cannot fetch by URI,
+        ``InvalidArgument`` for none or more than ``MOST_PUSHED_URIS`` items,
+        and ``PushRefused`` naming each bad item; nothing is applied then.
         """
         if not items or len(items) > MOST_PUSHED_URIS:
             raise InvalidArgument(
@@ -155,14 +156,8 @@ class PushService:
                 if attempt == _APPLY_ATTEMPTS:
                     raise
                 logger.info("Push by %s raced another; applying again", issuer_id)
-        if any(entry.item.action is not PushAction.ADD for entry in checked):
-            await self._locker.forget_renditions(
-                {
-                    entry.uri
-                    for entry in checked
-                    if entry.item.action is not PushAction.ADD
-                }
-            )
+        changed = {e.uri for e in checked if e.item.action is not PushAction.ADD}
+        await self._locker.forget_renditions(changed)
 
         counts = {action: 0 for action in PushAction}
         for entry in checked:
