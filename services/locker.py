@@ -50,7 +50,7 @@ from services.storage import ObjectStore
 
 logger = logging.getLogger(__name__)
 
-_RENDITION_SUFFIXES = (".xml", ".pdf", ".json")
+_RENDITION_SUFFIXES = (".xml", ".pdf", ".json", ".issuer.xml")
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,8 @@ class DocumentContent:
     """A document as rendered and signed by the locker, with what a reader sees.
 
     ``stale`` marks an earlier copy served because the issuer could not answer;
-    ``rendered_at`` says when it was made.
+    ``rendered_at`` says when it was made. ``issuer_xml`` is the issuer's own
+    signed certificate XML, byte for byte, for issuers that send one.
     """
 
     uri: str
@@ -72,6 +73,7 @@ class DocumentContent:
     pdf: bytes
     rendered_at: datetime
     stale: bool = False
+    issuer_xml: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -259,6 +261,10 @@ class Locker:
         content = _content_of(document, rendered.xml, rendered.pdf, self._clock.now())
         await self._store.put(f"{key}.xml", content.xml)
         await self._store.put(f"{key}.pdf", content.pdf)
+        if content.issuer_xml is not None:
+            await self._store.put(f"{key}.issuer.xml", content.issuer_xml)
+        else:
+            await self._store.delete(f"{key}.issuer.xml")
         await self._store.put(f"{key}.json", _metadata_of(content))
 
         return content
@@ -305,6 +311,7 @@ class Locker:
         pdf = await self._store.get(f"{key}.pdf")
         if xml is None or pdf is None:
             return None
+        issuer_xml = await self._store.get(f"{key}.issuer.xml")
 
         return DocumentContent(
             uri=metadata["uri"],
@@ -317,6 +324,7 @@ class Locker:
             xml=xml,
             pdf=pdf,
             rendered_at=rendered_at,
+            issuer_xml=issuer_xml,
         )
 
 
@@ -334,6 +342,7 @@ def _content_of(
         xml=xml,
         pdf=pdf,
         rendered_at=rendered_at,
+        issuer_xml=document.issuer_xml,
     )
 
 

@@ -63,7 +63,6 @@ class DigiLockerDocument(StandardDocument):
     was checked against the configured certificate.
     """
 
-    issuer_xml: bytes = b""
     issuer_pdf: bytes | None = None
     signature_verified: bool = False
 

@@ -177,6 +177,10 @@ class StandardDocument:
 
     ``name`` is the certificate's title ("Class XII Marksheet"), ``number`` its
     number on the issuer's side (roll number, licence number, PAN).
+    ``issuer_xml`` is for an issuer that sends its own signed certificate XML:
+    those bytes exactly as received, which the locker keeps beside its own
+    rendition and shows the resident, so the issuer's signature can be checked
+    too. Leave it None otherwise.
     """
 
     uri: str
@@ -195,6 +199,7 @@ class StandardDocument:
     prev_number: str = ""
     display: tuple[DisplaySection, ...] = ()
     fetched_at: datetime | None = None
+    issuer_xml: bytes | None = None
 
 
 def xml_date(value: date) -> str:

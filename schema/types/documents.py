@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import date, datetime
 from typing import Annotated
 
@@ -64,6 +65,12 @@ class DocumentContent:
     pdf: DownloadLink = strawberry.field(
         description="A short-lived link to the signed PDF rendition."
     )
+    issuer_xml_base64: str | None = strawberry.field(
+        description="The issuer's own signed certificate XML, base64 of the bytes "
+        "exactly as the issuer sent them (its signature verifies against the "
+        "issuer's certificate), for issuers that send one, such as "
+        "DigiLocker-compatible issuers; null otherwise."
+    )
 
     @classmethod
     def of(cls, content: Content, pdf: Link) -> DocumentContent:
@@ -77,6 +84,11 @@ class DocumentContent:
             stale=content.stale,
             xml=content.xml.decode("utf-8"),
             pdf=DownloadLink.of(pdf),
+            issuer_xml_base64=(
+                base64.b64encode(content.issuer_xml).decode("ascii")
+                if content.issuer_xml is not None
+                else None
+            ),
         )
 
 

@@ -76,6 +76,12 @@ mutation Push($documents: [PushedDocumentInput!]!) {{
 }}
 """
 
+ISSUER_ORIGINAL = """
+query($uri: String!) { document(uri: $uri) { ... on IssuedDocument {
+  content { ... on DocumentContent { status holderName xml issuerXmlBase64 } }
+} } }
+"""
+
 LOCKER = """
 query { me { ... on Resident {
   issuedDocuments(first: 10) { edges { node { uri name pushed } } }
@@ -141,11 +147,11 @@ async def _locker(api: Api) -> list[dict[str, Any]]:
 
 
 async def test_a_configured_board_is_listed_and_serves_a_signed_marksheet(
-    api: Api,
+    api: Api, board: BoardService
 ) -> None:
     issuers = (await api(queries.ISSUERS))["issuers"]
-    board = next(issuer for issuer in issuers if issuer["id"] == ISSUER_ID)
-    assert [doc_type["code"] for doc_type in board["docTypes"]] == ["HSCER"]
+    listed = next(issuer for issuer in issuers if issuer["id"] == ISSUER_ID)
+    assert [doc_type["code"] for doc_type in listed["docTypes"]] == ["HSCER"]
 
     await api.new_resident("9822104471", "ananya.iyer", aadhaar_of="Ananya Iyer")
     pulled = await api.pull(
@@ -153,11 +159,14 @@ async def test_a_configured_board_is_listed_and_serves_a_signed_marksheet(
     )
     assert pulled["document"]["uri"] == ANANYA.uri
 
-    document = (await api(queries.DOCUMENT, uri=ANANYA.uri))["document"]
+    document = (await api(ISSUER_ORIGINAL, uri=ANANYA.uri))["document"]
     content = document["content"]
     assert content["holderName"] == "Ananya Iyer"
     assert content["status"] == "ACTIVE"
     assert "SignatureValue" in content["xml"]
+    # The board's own certificate XML is kept byte for byte beside the locker's.
+    original = base64.b64decode(content["issuerXmlBase64"])
+    assert original == board.sent_certificates[-1]
 
 
 @pytest.mark.parametrize("pull_doc", [False])
