@@ -21,27 +21,10 @@ from __future__ import annotations
 
 from cryptography import x509
 from lxml import etree
-from signxml.algorithms import DigestAlgorithm, SignatureMethod
-from signxml.verifier import SignatureConfiguration, VerifyResult, XMLVerifier
 
 from adapters.digilocker.errors import AnswerInvalid, AnswerProblem
 from adapters.sdk import CertificateInvalid, safe_parse
-
-_EXPECTED = SignatureConfiguration(
-    require_x509=True,
-    location="./",
-    expect_references=1,
-    signature_methods=frozenset(
-        {
-            SignatureMethod.RSA_SHA256,
-            SignatureMethod.RSA_SHA384,
-            SignatureMethod.RSA_SHA512,
-        }
-    ),
-    digest_algorithms=frozenset(
-        {DigestAlgorithm.SHA256, DigestAlgorithm.SHA384, DigestAlgorithm.SHA512}
-    ),
-)
+from adapters.sdk.signature import SignatureNotValid, verify_enveloped
 
 
 def read_certificate(
@@ -72,34 +55,9 @@ def read_certificate(
 
 def _verified(root: etree._Element, trusted: x509.Certificate) -> etree._Element:
     try:
-        result = XMLVerifier().verify(
-            root,
-            x509_cert=trusted,
-            parser=_verifier_parser(),
-            expect_config=_EXPECTED,
-        )
-    except Exception as error:
-        # Fail closed: whatever signxml or lxml trips over in a hostile
-        # document means "not verified", never a crash.
+        return verify_enveloped(root, trusted)
+    except SignatureNotValid as error:
         raise AnswerInvalid(
             AnswerProblem.SIGNATURE,
-            f"DataContent's signature is not valid ({type(error).__name__})",
+            f"DataContent's signature is not valid ({error.reason})",
         ) from None
-
-    signed = result.signed_xml if isinstance(result, VerifyResult) else None
-    if not isinstance(signed, etree._Element):
-        raise AnswerInvalid(
-            AnswerProblem.SIGNATURE, "DataContent's signature covers no element"
-        )
-
-    return signed
-
-
-def _verifier_parser() -> etree.XMLParser:
-    # signxml re-parses canonical bytes; give it safe_parse's settings.
-    return etree.XMLParser(
-        resolve_entities=False,
-        load_dtd=False,
-        no_network=True,
-        huge_tree=False,
-    )

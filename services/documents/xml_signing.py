@@ -35,31 +35,13 @@ from signxml.algorithms import (
     SignatureMethod,
 )
 from signxml.signer import XMLSigner
-from signxml.verifier import SignatureConfiguration, VerifyResult, XMLVerifier
 
 from adapters.sdk.schema import CertificateInvalid, safe_parse
+from adapters.sdk.signature import SignatureNotValid, verify_enveloped
 from services.documents.errors import SignatureInvalid
 from services.documents.keys import IssuerKey
 
 logger = logging.getLogger(__name__)
-
-ACCEPTED_SIGNATURE_METHODS = frozenset(
-    {
-        SignatureMethod.RSA_SHA256,
-        SignatureMethod.RSA_SHA384,
-        SignatureMethod.RSA_SHA512,
-    }
-)
-ACCEPTED_DIGESTS = frozenset(
-    {DigestAlgorithm.SHA256, DigestAlgorithm.SHA384, DigestAlgorithm.SHA512}
-)
-_EXPECTED = SignatureConfiguration(
-    require_x509=True,
-    location="./",
-    expect_references=1,
-    signature_methods=ACCEPTED_SIGNATURE_METHODS,
-    digest_algorithms=ACCEPTED_DIGESTS,
-)
 
 
 def sign_certificate(element: etree._Element, key: IssuerKey) -> bytes:
@@ -98,37 +80,18 @@ def verify_certificate(data: bytes, trusted_cert_pem: bytes) -> etree._Element:
         ) from None
 
     try:
-        result = XMLVerifier().verify(
-            root,
-            x509_cert=trusted_certificate,
-            parser=_verifier_parser(),
-            expect_config=_EXPECTED,
-        )
-    except Exception as error:
-        # A verifier fails closed: whatever signxml or lxml trips over in a
-        # hostile document means "not verified", never a crash.
-        logger.debug("XML signature refused: %s", type(error).__name__)
+        signed = verify_enveloped(root, trusted_certificate)
+    except SignatureNotValid as error:
+        logger.debug("XML signature refused: %s", error.reason)
         raise SignatureInvalid(
             "The certificate's signature is not a valid signature by its "
             "issuer; ask the issuer for a fresh copy."
         ) from None
 
-    signed = result.signed_xml if isinstance(result, VerifyResult) else None
-    if not isinstance(signed, etree._Element) or signed.tag != "Certificate":
+    if signed.tag != "Certificate":
         raise SignatureInvalid(
             "The signature does not cover a whole certificate; ask the issuer "
             "for a fresh copy."
         )
 
     return signed
-
-
-def _verifier_parser() -> etree.XMLParser:
-    # signxml re-parses canonical bytes internally; give it the same hardened
-    # settings as safe_parse.
-    return etree.XMLParser(
-        resolve_entities=False,
-        load_dtd=False,
-        no_network=True,
-        huge_tree=False,
-    )
